@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def evize(request):
+    return {"CHAMBER_NAME": settings.EVIZE_CHAMBER_NAME}
