@@ -118,7 +118,7 @@ def test_password_reset_flow(client, engineer, django_capture_on_commit_callback
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [engineer.email]
-    assert message.subject == "[e-Vize] e-Vize parolanızı yenileyiniz"
+    assert message.subject == "[e-Vize] Parolanızı sıfırlayın"
     assert message.alternatives and message.alternatives[0][1] == "text/html"
 
     response = client.get(_reset_link_path(message))

@@ -145,7 +145,7 @@ def test_signup_creates_inactive_account_from_registry_and_mails_registry_addres
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ayse.yilmaz@example.org"]
-    assert message.subject == "[e-Vize] e-Vize hesabınızı etkinleştiriniz"
+    assert message.subject == "[e-Vize] Hesabınızı etkinleştirin"
     assert "Sayın Ayşe Yılmaz" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
@@ -160,7 +160,7 @@ def test_activation_mail_uses_the_chosen_language(client, django_capture_on_comm
     member = MemberFactory()
     with django_capture_on_commit_callbacks(execute=True):
         post_signup(client, member, language="en")
-    assert mail.outbox[0].subject == "[e-Vize] Activate your e-Vize account"
+    assert mail.outbox[0].subject == "[e-Vize] Activate your account"
     assert User.objects.get().language == "en"
 
 
