@@ -36,12 +36,15 @@ migrate: setup
 
 demo: migrate
 	$(RUN_ENV) $(MANAGE) load_demo
+	$(RUN_ENV) $(MANAGE) demo_pki
 
 ## make run: set up, migrate, load reference data and the demo, serve on http://127.0.0.1:8000
-# The outbox sweeper runs beside the server, so e-mail retries happen without Celery too.
+# The outbox and payment sweepers run beside the server, so e-mail retries and bank
+# reconciliation happen without Celery too.
 run: demo
-	@$(RUN_ENV) $(MANAGE) flush_outbox --every 60 >> data/outbox.log 2>&1 & sweeper=$$!; \
-	trap 'kill $$sweeper 2>/dev/null' EXIT INT TERM; \
+	@$(RUN_ENV) $(MANAGE) flush_outbox --every 60 >> data/sweepers.log 2>&1 & outbox=$$!; \
+	$(RUN_ENV) $(MANAGE) reconcile_payments --every 300 >> data/sweepers.log 2>&1 & bank=$$!; \
+	trap 'kill $$outbox $$bank 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## make test: install what the tests need and run the whole suite (PYTEST_ARGS to pass options)

@@ -8,6 +8,34 @@ import pytest
 
 from evize.core.testing import IN_CI, require, require_tool  # noqa: F401  (re-exported)
 
+# Data migrations whose rows transactional tests lose when the database is flushed after them.
+DATA_MIGRATIONS = (
+    ("evize.catalog.migrations.0002_load_reference_data", "load_reference_data"),
+    ("evize.payments.migrations.0002_default_tariff", "add_tariff"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test (browser journeys, thread tests) flushes the database when it ends,
+    reference lists included. Load them again, through the same functions the migrations run,
+    before the next transactional test that finds them missing."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from evize.catalog.models import District
+
+    if District.objects.exists():
+        return
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
 
 @pytest.fixture
 def engineer(db):

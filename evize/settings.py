@@ -70,8 +70,12 @@ INSTALLED_APPS = [
     "evize.audit",
     "evize.registry",
     "evize.accounts",
+    "evize.applications",
+    "evize.documents",
+    "evize.signatures",
     "evize.catalog",
     "evize.notifications",
+    "evize.payments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -223,6 +227,7 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     }
+
 # Document uploads (resumable, tus 1.0.0): size limit, PDF checks, temporary parts, virus scan.
 EVIZE_UPLOAD_MAX_BYTES = env_int("EVIZE_UPLOAD_MAX_BYTES", 2 * 1024**3)
 EVIZE_UPLOAD_TMP_DIR = Path(env("EVIZE_UPLOAD_TMP_DIR", str(DATA_DIR / "uploads")))
@@ -235,6 +240,7 @@ EVIZE_CLAMD_SOCKET = env("EVIZE_CLAMD_SOCKET")
 EVIZE_CLAMD_HOST = env("EVIZE_CLAMD_HOST")
 EVIZE_CLAMD_PORT = env_int("EVIZE_CLAMD_PORT", 3310)
 EVIZE_CLAMD_TIMEOUT = env_int("EVIZE_CLAMD_TIMEOUT", 120)
+
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -296,6 +302,51 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Fees and online payment (evize.payments): the bank's virtual POS, NestPay / EST "3D Pay Hosting"
+# with hash version 3. The sandbox bank (a part of the app that plays the bank) is on in the demo
+# and tests (EVIZE_INSECURE_HTTP) and never in production; with it, the NestPay values default to
+# the sandbox's own.
+EVIZE_SANDBOX_BANK = env_bool("EVIZE_SANDBOX_BANK", INSECURE_HTTP)
+if EVIZE_SANDBOX_BANK:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("evize.payments") + 1, "evize.payments.sandbox")
+_sandbox = EVIZE_SANDBOX_BANK
+EVIZE_PAYMENT_PROVIDER = env("EVIZE_PAYMENT_PROVIDER") or "nestpay"
+EVIZE_PAYMENT_CURRENCY = env("EVIZE_PAYMENT_CURRENCY") or "949"  # ISO 4217 numeric: 949 = Turkish lira
+# An empty value means the default (the sandbox's own value when the sandbox bank is on).
+EVIZE_NESTPAY_CLIENT_ID = env("EVIZE_NESTPAY_CLIENT_ID") or ("990000001" if _sandbox else "")
+EVIZE_NESTPAY_STORE_KEY = env("EVIZE_NESTPAY_STORE_KEY") or ("SANDBOX-STORE-KEY" if _sandbox else "")
+EVIZE_NESTPAY_GATE_URL = env("EVIZE_NESTPAY_GATE_URL") or ("/sandbox-banka/fim/est3Dgate" if _sandbox else "")
+EVIZE_NESTPAY_API_URL = env("EVIZE_NESTPAY_API_URL") or (
+    f"{EVIZE_BASE_URL}/sandbox-banka/fim/api" if _sandbox else ""
+)
+EVIZE_NESTPAY_API_USER = env("EVIZE_NESTPAY_API_USER") or ("sandbox-api" if _sandbox else "")
+EVIZE_NESTPAY_API_PASSWORD = env("EVIZE_NESTPAY_API_PASSWORD") or ("SANDBOX-API-PASSWORD" if _sandbox else "")
+EVIZE_NESTPAY_TIMEOUT_SECONDS = env_int("EVIZE_NESTPAY_TIMEOUT_SECONDS", 20)
+# Accept 3-D Secure "partial" authentication (mdStatus 2-4) as well as full (1): a contract decision.
+EVIZE_PAYMENT_ACCEPT_PARTIAL_3DS = env_bool("EVIZE_PAYMENT_ACCEPT_PARTIAL_3DS", False)
+# Reconciliation asks the bank about attempts still open after this many minutes, every
+# EVIZE_PAYMENT_RECONCILE_SECONDS; one the bank has never seen is cancelled after EXPIRE minutes.
+EVIZE_PAYMENT_RECONCILE_AFTER_MINUTES = env_int("EVIZE_PAYMENT_RECONCILE_AFTER_MINUTES", 5)
+EVIZE_PAYMENT_RECONCILE_SECONDS = env_int("EVIZE_PAYMENT_RECONCILE_SECONDS", 300)
+EVIZE_PAYMENT_EXPIRE_MINUTES = env_int("EVIZE_PAYMENT_EXPIRE_MINUTES", 60)
+CELERY_BEAT_SCHEDULE["evize-payments-reconcile"] = {
+    "task": "evize.payments.reconcile",
+    "schedule": float(EVIZE_PAYMENT_RECONCILE_SECONDS),
+}
+
+# Electronic signatures (PAdES, evize.signatures). Trust anchors: PEM files of the e-signature
+# providers' root/intermediate CAs, comma-separated (never the OS trust store). Without a TSA the
+# signatures are PAdES B-B; with EVIZE_TSA_URL they are B-T, and B-LT (validation data embedded).
+EVIZE_SIGNATURE_TRUST_ANCHORS = env_list("EVIZE_SIGNATURE_TRUST_ANCHORS")
+EVIZE_TSA_URL = env("EVIZE_TSA_URL")
+EVIZE_SIGNATURE_REVOCATION_MODE = env("EVIZE_SIGNATURE_REVOCATION_MODE", "hard-fail")  # or soft-fail
+EVIZE_SIGNATURE_EMBED_VALIDATION_INFO = env_bool("EVIZE_SIGNATURE_EMBED_VALIDATION_INFO", True)
+# Prefixes before the national ID in the certificate's subject serialNumber (ETSI EN 319 412-1).
+EVIZE_NATIONAL_ID_CERT_PREFIXES = env_list("EVIZE_NATIONAL_ID_CERT_PREFIXES", "PNOTR-,IDCTR-,TCKTR-")
+# Where the signer agent listens on the signer's own computer (the browser hands it the token).
+EVIZE_SIGNER_AGENT_URL = env("EVIZE_SIGNER_AGENT_URL", "http://127.0.0.1:47215").rstrip("/")
+EVIZE_SIGNING_SESSION_SECONDS = env_int("EVIZE_SIGNING_SESSION_SECONDS", 600)
+
 # Security headers. Production (INSECURE_HTTP false) forces HTTPS and HSTS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -314,7 +365,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
+        # The page hands the one-time signing token to the signer agent on the user's own computer.
+        "connect-src": ["'self'", EVIZE_SIGNER_AGENT_URL],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

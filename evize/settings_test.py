@@ -21,3 +21,8 @@ if REDIS_URL:  # noqa: F405
 # Deliver through Django's e-mail backend (pytest-django's in-memory outbox unless a test runs a
 # real SMTP server), so tests see what would reach the recipient.
 EVIZE_EMAIL_DELIVERY = "smtp"
+
+# SQLite: a file (not shared memory) for the test database, so the live server's threads and the
+# test's own connection do not lock each other out during browser tests.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405

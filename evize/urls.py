@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
@@ -16,6 +17,14 @@ urlpatterns = [
     path("yonetim/login/", RedirectView.as_view(url=reverse_lazy("accounts:login"), query_string=True)),
     path("yonetim/", admin.site.urls),
     path("hesap/", include("evize.accounts.urls")),
+    path("basvuru/", include("evize.applications.urls")),
+    path("belgeler/", include("evize.documents.urls")),
+    path("imza/", include("evize.signatures.urls")),
     path("bildirimler/", include("evize.notifications.urls")),
+    path("odeme/", include("evize.payments.urls")),
     path("", include("evize.core.urls")),
 ]
+
+# The sandbox bank (demo and tests only): plays the bank's side of the 3-D Secure protocol.
+if settings.EVIZE_SANDBOX_BANK:
+    urlpatterns.insert(-1, path("sandbox-banka/", include("evize.payments.sandbox.urls")))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages e-Vize needs, only those missing.
 #   scripts/system-deps.sh run   – what `make run` needs (gettext, Node.js/npm, python3-venv, fonts)
-#   scripts/system-deps.sh test  – plus what the tests need (Chromium, Poppler, SoftHSM2, OpenSC, zbar)
+#   scripts/system-deps.sh test  – plus what the tests need (Chromium, Poppler, SoftHSM2, OpenSC, NSS tools, zbar)
 set -euo pipefail
 profile="${1:-run}"
 
@@ -25,6 +25,7 @@ if [ "$profile" = "test" ]; then
   want cmd pdfsig poppler-utils
   want cmd pdftoppm poppler-utils
   want cmd softhsm2-util softhsm2
+  want cmd certutil libnss3-tools
   want cmd pkcs11-tool opensc
   want cmd zbarimg zbar-tools
   want cmd pg_isready postgresql-client

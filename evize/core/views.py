@@ -23,12 +23,20 @@ def evize_entry(request):
 
 @role_required(ENGINEER)
 def engineer_dashboard(request):
+    """The engineer's applications (own and as second engineer) with their next step."""
+    from evize.applications.selectors import dashboard_items
+
     member = request.user.member
     standing_problem = member.standing_problem() if member else None
     return render(
         request,
         "core/dashboard.html",
-        {"member": member, "standing_problem": standing_problem, "applications": []},
+        {
+            "member": member,
+            "standing_problem": standing_problem,
+            "applications": dashboard_items(request.user),
+            "can_start": member is not None and standing_problem is None,
+        },
     )
 
 

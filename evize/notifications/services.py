@@ -547,3 +547,24 @@ def notifications_mark_all_read(*, actor: Any) -> int:
     return OutboxMessage.objects.filter(recipient=actor, show_in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notification_queue_to_engineers(
+    *, kind: str, application: Any, context: Mapping[str, Any], actor: Any = None
+) -> list[OutboxMessage]:
+    """Queue one message per engineer of an application, to the e-mail given on the form (and, when
+    the engineer has an account, into their in-app list in their language)."""
+    messages = []
+    for engineer in application.engineers.select_related("member__user"):
+        user = getattr(engineer.member, "user", None) if hasattr(engineer.member, "user") else None
+        messages.append(
+            notification_queue(
+                kind=kind,
+                to_user=user,
+                to_email=engineer.email or None,
+                context=context,
+                target=application,
+                actor=actor,
+            )
+        )
+    return messages
