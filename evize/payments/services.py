@@ -249,7 +249,7 @@ def fee_for_payment(*, actor: Any, application: Application, kind: str) -> Fee:
         raise PaymentError(_("This application is not waiting for its visa fee."))
     with transaction.atomic():
         app = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("fee_type", "work_type", "building__building_class")
             .get(pk=application.pk)
         )
@@ -343,6 +343,10 @@ def _fee_settle(fee: Fee, *, application: Application, actor: Any, waived: bool)
             data=_audit_data(fee, status=application.status, reason=exc.message),
         )
         return
+    if kind == FeeKind.VISA:
+        from evize.visa.services import visa_issue_start
+
+        transaction.on_commit(lambda: visa_issue_start(application.pk, actor=actor))
     if kind == FeeKind.REGISTRATION:
         for user in _engineer_users(application):
             notification_queue(
@@ -373,7 +377,7 @@ def payment_start(*, actor: Any, fee: Fee, language: str = "tr") -> PaymentAttem
             )
         )
     with transaction.atomic():
-        fee = Fee.objects.select_for_update().select_related("application").get(pk=fee.pk)
+        fee = Fee.objects.select_for_update(of=("self",)).select_related("application").get(pk=fee.pk)
         application = fee.application
         if application.status != PAYABLE_IN[FeeKind(fee.kind)]:
             raise PaymentError(_("This fee cannot be paid now: the application is not waiting for it."))
@@ -528,7 +532,7 @@ def payment_confirm(*, attempt_id: int, response: BankAnswer, source: str = "cal
     """The bank approved the payment: confirm the attempt once, issue its receipt, and settle
     the fee when the confirmed money covers it (moving the application on)."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().select_related("fee").get(pk=attempt_id)
+        attempt = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
         refused = _refuse_stale(attempt, response, source=source, allowed=CONFIRMABLE_STATES)
         if refused is not None:
             return refused
@@ -600,7 +604,7 @@ def payment_confirm(*, attempt_id: int, response: BankAnswer, source: str = "cal
 def payment_fail(*, attempt_id: int, response: BankAnswer, source: str = "callback") -> CallbackOutcome:
     """The bank declined, or 3-D Secure failed: the attempt fails, the fee stays due."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().select_related("fee").get(pk=attempt_id)
+        attempt = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
         if response.amount is None:  # failures before the bank read the order may omit it
             response = replace(response, amount=attempt.amount)
         refused = _refuse_stale(attempt, response, source=source, allowed=OPEN_STATES)
@@ -630,7 +634,7 @@ def payment_fail(*, attempt_id: int, response: BankAnswer, source: str = "callba
 def payment_expire(*, attempt_id: int, actor: Any = None, reason: str = "") -> CallbackOutcome:
     """An attempt the bank never saw (the payer left before paying) is cancelled."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().select_related("fee").get(pk=attempt_id)
+        attempt = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
         if attempt.status not in OPEN_STATES:
             return CallbackOutcome("replayed", attempt)
         attempt.status = AttemptStatus.CANCELLED
@@ -770,7 +774,7 @@ def payment_refund(
     if not reason:
         raise PaymentError(_("Give a reason for the refund."))
     with transaction.atomic():
-        locked = PaymentAttempt.objects.select_for_update().select_related("fee").get(pk=attempt.pk)
+        locked = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt.pk)
         if locked.status != AttemptStatus.CONFIRMED:
             raise PaymentError(_("Only a completed payment can be refunded."))
         if locked.refund_in_progress:
@@ -795,7 +799,7 @@ def payment_refund(
         result = None
         error = str(exc)
     with transaction.atomic():
-        locked = PaymentAttempt.objects.select_for_update().select_related("fee").get(pk=attempt.pk)
+        locked = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt.pk)
         locked.refund_in_progress = False
         if result is not None and result.ok:
             fee = Fee.objects.select_for_update().get(pk=locked.fee_id)

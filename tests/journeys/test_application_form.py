@@ -15,7 +15,7 @@ from evize.applications.tests.helpers import attach_required_documents
 from evize.registry.tests.factories import MemberFactory, make_tckn
 from tests.journeys.conftest import SCREENSHOTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def view(page, name: str):

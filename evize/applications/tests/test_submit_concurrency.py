@@ -11,7 +11,7 @@ from evize.applications.models import Application, RegistrationCounter, Status
 from evize.applications.services import SubmitRefused, application_submit
 from evize.applications.tests.helpers import complete_application
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 YEAR = timezone.localdate().year
 
 

@@ -61,7 +61,9 @@ def test_task_runs_through_real_redis_broker(tmp_path):
     try:
         token = uuid.uuid4().hex
         result = client.send_task("evize.core.echo", args=[token], queue=queue)
-        answer = result.get(timeout=60)
+        # disable_sync_subtasks: an earlier eager task in this process may leave Celery thinking it runs
+        # inside a task; this test is a plain client waiting for a worker.
+        answer = result.get(timeout=60, disable_sync_subtasks=False)
         assert answer["value"] == token
         assert worker.poll() is None, "worker exited early"
     finally:
