@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "evize.applications",
     "evize.documents",
     "evize.signatures",
+    "evize.visa",
+    "evize.review",
     "evize.catalog",
     "evize.notifications",
     "evize.payments",
@@ -301,6 +304,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(EVIZE_EMAIL_FLUSH_SECONDS),
     },
 }
+# Reminders about unpaid fees and missing signatures (evize.notifications.reminders): sent once a
+# day at EVIZE_REMINDER_HOUR (local time), after these many days, repeated every REPEAT_DAYS.
+EVIZE_REMINDER_FEE_DAYS = env_int("EVIZE_REMINDER_FEE_DAYS", 3)
+EVIZE_REMINDER_SIGNATURE_DAYS = env_int("EVIZE_REMINDER_SIGNATURE_DAYS", 3)
+EVIZE_REMINDER_REPEAT_DAYS = env_int("EVIZE_REMINDER_REPEAT_DAYS", 3)
+EVIZE_REMINDER_HOUR = env_int("EVIZE_REMINDER_HOUR", 9)
+CELERY_BEAT_SCHEDULE["evize-notifications-send-reminders"] = {
+    "task": "evize.notifications.send_reminders",
+    "schedule": crontab(hour=EVIZE_REMINDER_HOUR, minute=0),
+}
 
 # Fees and online payment (evize.payments): the bank's virtual POS, NestPay / EST "3D Pay Hosting"
 # with hash version 3. The sandbox bank (a part of the app that plays the bank) is on in the demo
@@ -380,7 +393,16 @@ EVIZE_NATIONAL_ID_FORMAT = env("EVIZE_NATIONAL_ID_FORMAT", "tckn_or_kktc")
 # Two-factor (TOTP) for staff accounts.
 OTP_TOTP_ISSUER = env("EVIZE_OTP_ISSUER", "e-Vize İMO")
 
+# Visa office review: the notation (notlama) that cancels an application, and the working days
+# after which an application waiting for the office counts as overdue in the queue.
+EVIZE_NOTATION_LIMIT = env_int("EVIZE_NOTATION_LIMIT", 3)
+EVIZE_REVIEW_WORKING_DAYS = env_int("EVIZE_REVIEW_WORKING_DAYS", 10)
 EVIZE_CHAMBER_NAME = env("EVIZE_CHAMBER_NAME", "K.T.M.M.O.B. İnşaat Mühendisleri Odası")
+# Visas (evize.visa): number format (str.format with {year} and {seq}), the stamp's TrueType font
+# (Turkish glyphs), and the public verification's rate limit (requests per client IP per minute).
+EVIZE_VISA_NUMBER_FORMAT = env("EVIZE_VISA_NUMBER_FORMAT", "V-{year}/{seq:05d}")
+EVIZE_VISA_STAMP_FONT = env("EVIZE_VISA_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+EVIZE_VISA_VERIFY_RATE_LIMIT = env_int("EVIZE_VISA_VERIFY_RATE_LIMIT", 30)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,9 @@ urlpatterns = [
     path("imza/", include("evize.signatures.urls")),
     path("bildirimler/", include("evize.notifications.urls")),
     path("odeme/", include("evize.payments.urls")),
+    path("ofis/inceleme/", include("evize.review.urls")),
+    # Visas: public verification (dogrula/) and the visa office (vize/).
+    path("", include("evize.visa.urls")),
     path("", include("evize.core.urls")),
 ]
 

@@ -22,7 +22,7 @@ from .prechecks import Finding, run_prechecks
 from .sections import SECTIONS, Section
 from .selectors import EDITABLE_STATUSES, ApplicationLocked
 from .snapshot import application_snapshot
-from .workflow import transition
+from .workflow import TransitionNotAllowed, transition
 
 
 class SubmitRefused(Exception):
@@ -247,6 +247,65 @@ def _notify_saved(*, actor, application: Application, first: bool) -> None:
         context=context,
         actor=actor,
     )
+
+
+# --- withdrawing -----------------------------------------------------------------------------------
+
+WITHDRAW_REASON_MAX = 300
+
+
+def can_withdraw(user, application: Application) -> bool:
+    """Whether `user` may withdraw the application now: only its applicant, only once it has been
+    saved (a draft is discarded instead) and only before it is finished (visa'd or cancelled)."""
+    return (
+        getattr(user, "pk", None) is not None
+        and user.pk == application.created_by_id
+        and application.status != Status.DRAFT
+        and not application.is_final
+    )
+
+
+def application_withdraw(*, actor, application: Application, reason_text: str) -> Application:
+    """The applicant withdraws a saved application: it is cancelled ("withdrawn", with the
+    applicant's explanation) and every engineer is told, in one transaction."""
+    from evize.notifications.services import notification_queue_to_engineers
+
+    reason_text = (reason_text or "").strip()
+    if getattr(actor, "pk", None) != application.created_by_id:
+        raise PermissionDenied(_("Only the applicant can withdraw the application."))
+    if not reason_text:
+        raise TransitionNotAllowed(_("Please write why the application is withdrawn."))
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status == Status.DRAFT:
+            raise TransitionNotAllowed(
+                _("A draft that has not been saved is not withdrawn: discard it with “Cancel” on the form.")
+            )
+        if locked.is_final:
+            raise TransitionNotAllowed(_("This application is finished and can no longer be withdrawn."))
+        cancel_reason = (_("Withdrawn by the applicant: %(reason)s") % {"reason": reason_text})[
+            :WITHDRAW_REASON_MAX
+        ]
+        moved = transition(
+            locked,
+            to=Status.CANCELLED,
+            actor=actor,
+            expected=locked.status,
+            changes={"cancel_reason": cancel_reason},
+            data={"reason": "withdrawn", "explanation": reason_text[:1000]},
+        )
+        notification_queue_to_engineers(
+            kind="application.cancelled",
+            application=moved,
+            context={
+                "registration_number": moved.registration_number,
+                "reason": "withdrawn",
+                "details_url": reverse("applications:detail", args=[moved.pk]),
+                "explanation": reason_text,
+            },
+            actor=actor,
+        )
+    return moved
 
 
 # --- "Vazgeç" and copying --------------------------------------------------------------------------

@@ -37,6 +37,15 @@ TITLES = {
     "evize.signature.signed": _("E-signature added"),
     "evize.signature.refused": _("E-signature refused"),
     "evize.signature.round_locked": _("Signed by every engineer; files locked"),
+    "evize.review.assigned": _("Assigned to a control engineer"),
+    "evize.review.note_added": _("Review note written"),
+    "evize.review.note_updated": _("Review note changed"),
+    "evize.review.note_deleted": _("Review note deleted"),
+    "evize.review.note_resolved": _("Review note resolved"),
+    "evize.review.note_answered": _("Review note answered by the engineer"),
+    "evize.review.checklist_checked": _("Checklist point checked"),
+    "evize.review.checklist_unchecked": _("Checklist point unchecked"),
+    "evize.review.notation_sent": _("Notes (notation) sent to the engineers"),
 }
 EDITS = frozenset(
     {

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/on-kontrol/", views.prechecks_panel, name="prechecks"),
     path("<int:pk>/kaydet/", views.submit_dialog, name="submit"),
     path("<int:pk>/vazgec/", views.discard_dialog, name="discard"),
+    path("<int:pk>/geri-cek/", views.application_withdraw_view, name="withdraw"),
 ]

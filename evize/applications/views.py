@@ -24,6 +24,7 @@ from evize.registry.selectors import member_by_sicil
 
 from . import selectors
 from .forms import ApplicationFieldsForm, engineer_prefill
+from .forms.withdraw import WithdrawForm
 from .prechecks import FormFacts
 from .sections import SECTIONS, SET, SINGLE, get_section
 from .selectors import ApplicationLocked, get_application_for, is_editable, is_engineer_on
@@ -34,6 +35,8 @@ from .services import (
     application_discard,
     application_field_save,
     application_submit,
+    application_withdraw,
+    can_withdraw,
     section_row_delete,
     section_save,
 )
@@ -415,7 +418,42 @@ def application_detail(request, pk):
             "timeline": selectors.application_timeline(application),
             "rounds": list(application.rounds.all()),
             "can_edit": engineer and is_editable(application),
+            "can_withdraw": can_withdraw(request.user, application),
             "next_action": selectors.next_action(application, request.user) if engineer else None,
             "now": timezone.now(),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(ENGINEER)
+def application_withdraw_view(request, pk):
+    """ "Başvuruyu geri çek": the applicant cancels a saved application, after writing why and
+    ticking a confirmation (a page of its own: the step cannot be undone)."""
+    application = get_application_for(request.user, pk)
+    if application.created_by_id != request.user.pk:
+        raise PermissionDenied
+    detail_url = reverse("applications:detail", args=[application.pk])
+    if not can_withdraw(request.user, application):
+        messages.warning(request, _("This application can no longer be withdrawn."))
+        return redirect(detail_url)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(
+                actor=request.user, application=application, reason_text=form.cleaned_data["reason"]
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Application %(number)s has been withdrawn. Its engineers have been told by e-mail.")
+                % {"number": application.registration_number},
+            )
+        return redirect(detail_url)
+    return render(
+        request,
+        "applications/withdraw.html",
+        {"application": application, "form": form, "cancel_url": detail_url},
     )

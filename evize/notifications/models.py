@@ -98,3 +98,27 @@ class OutboxAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mailed about one item (an unpaid fee, a missing signature): the sweeper
+    sends the next one about the same item only after EVIZE_REMINDER_REPEAT_DAYS."""
+
+    kind = models.CharField(_("message kind"), max_length=64)
+    # What the reminder is about ("app_label.model" + primary key), e.g. "payments.fee" 12.
+    target_type = models.CharField(_("about (type)"), max_length=100)
+    target_id = models.CharField(_("about (id)"), max_length=64)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        indexes = [
+            models.Index(
+                fields=["kind", "target_type", "target_id", "sent_at"], name="notif_reminder_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.target_type}:{self.target_id}"

@@ -23,3 +23,10 @@ def deliver_outbox_message(self, message_pk: int) -> str:
 @shared_task(name="evize.notifications.flush_outbox")
 def flush_outbox() -> dict:
     return asdict(outbox_flush())
+
+
+@shared_task(name="evize.notifications.send_reminders")
+def send_reminders() -> int:
+    from .reminders import reminders_send
+
+    return reminders_send()

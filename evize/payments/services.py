@@ -532,7 +532,9 @@ def payment_confirm(*, attempt_id: int, response: BankAnswer, source: str = "cal
     """The bank approved the payment: confirm the attempt once, issue its receipt, and settle
     the fee when the confirmed money covers it (moving the application on)."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
+        attempt = (
+            PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
+        )
         refused = _refuse_stale(attempt, response, source=source, allowed=CONFIRMABLE_STATES)
         if refused is not None:
             return refused
@@ -604,7 +606,9 @@ def payment_confirm(*, attempt_id: int, response: BankAnswer, source: str = "cal
 def payment_fail(*, attempt_id: int, response: BankAnswer, source: str = "callback") -> CallbackOutcome:
     """The bank declined, or 3-D Secure failed: the attempt fails, the fee stays due."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
+        attempt = (
+            PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
+        )
         if response.amount is None:  # failures before the bank read the order may omit it
             response = replace(response, amount=attempt.amount)
         refused = _refuse_stale(attempt, response, source=source, allowed=OPEN_STATES)
@@ -634,7 +638,9 @@ def payment_fail(*, attempt_id: int, response: BankAnswer, source: str = "callba
 def payment_expire(*, attempt_id: int, actor: Any = None, reason: str = "") -> CallbackOutcome:
     """An attempt the bank never saw (the payer left before paying) is cancelled."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
+        attempt = (
+            PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt_id)
+        )
         if attempt.status not in OPEN_STATES:
             return CallbackOutcome("replayed", attempt)
         attempt.status = AttemptStatus.CANCELLED
@@ -774,7 +780,9 @@ def payment_refund(
     if not reason:
         raise PaymentError(_("Give a reason for the refund."))
     with transaction.atomic():
-        locked = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt.pk)
+        locked = (
+            PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt.pk)
+        )
         if locked.status != AttemptStatus.CONFIRMED:
             raise PaymentError(_("Only a completed payment can be refunded."))
         if locked.refund_in_progress:
@@ -799,7 +807,9 @@ def payment_refund(
         result = None
         error = str(exc)
     with transaction.atomic():
-        locked = PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt.pk)
+        locked = (
+            PaymentAttempt.objects.select_for_update(of=("self",)).select_related("fee").get(pk=attempt.pk)
+        )
         locked.refund_in_progress = False
         if result is not None and result.ok:
             fee = Fee.objects.select_for_update().get(pk=locked.fee_id)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(
+        label=_("Visa number"),
+        required=False,
+        max_length=30,
+        help_text=_("As printed on the stamp, e.g. V-2026/00001."),
+    )
+    file = forms.FileField(
+        label=_("Or a visa'd PDF file"),
+        required=False,
+        help_text=_("The file is checked and not kept."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("number") and not data.get("file"):
+            raise forms.ValidationError(_("Enter a visa number or choose a PDF file."))
+        return data
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revocation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The engineers receive this reason by e-mail."),
+    )
