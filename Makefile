@@ -37,6 +37,7 @@ migrate: setup
 demo: migrate
 	$(RUN_ENV) $(MANAGE) load_demo
 	$(RUN_ENV) $(MANAGE) demo_pki
+	$(RUN_ENV) $(MANAGE) load_demo_applications
 
 ## make run: set up, migrate, load reference data and the demo, serve on http://127.0.0.1:8000
 # The outbox and payment sweepers run beside the server, so e-mail retries and bank

@@ -403,6 +403,10 @@ EVIZE_CHAMBER_NAME = env("EVIZE_CHAMBER_NAME", "K.T.M.M.O.B. İnşaat Mühendisl
 EVIZE_VISA_NUMBER_FORMAT = env("EVIZE_VISA_NUMBER_FORMAT", "V-{year}/{seq:05d}")
 EVIZE_VISA_STAMP_FONT = env("EVIZE_VISA_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 EVIZE_VISA_VERIFY_RATE_LIMIT = env_int("EVIZE_VISA_VERIFY_RATE_LIMIT", 30)
+# PAdES B-LTA for the visa'd files (a document time stamp after the officer's signature; needs a TSA).
+EVIZE_VISA_PADES_LTA = env_bool("EVIZE_VISA_PADES_LTA", False)
+# Queue the visas whose start was lost after the visa fee's commit (also done by the office's queue).
+CELERY_BEAT_SCHEDULE["evize-visa-sweep-pending"] = {"task": "evize.visa.sweep_pending", "schedule": 300.0}
 
 LOGGING = {
     "version": 1,

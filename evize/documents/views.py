@@ -80,7 +80,7 @@ def slot_fragment(request, pk, type_pk):
     slot = next((s for s in context["slots"] if s.document_type.pk == int(type_pk)), None)
     if slot is None:
         raise Http404
-    return render(request, "documents/_slot.html", {**context, "slot": slot})
+    return render(request, "documents/_slot_response.html", {**context, "slot": slot})
 
 
 @require_POST
@@ -97,7 +97,7 @@ def document_delete_view(request, pk):
         application = application_for_user(request.user, document.application_id)
         context = _page_context(request, application)
         slot = next(s for s in context["slots"] if s.document_type.pk == document.document_type_id)
-        return render(request, "documents/_slot.html", {**context, "slot": slot})
+        return render(request, "documents/_slot_response.html", {**context, "slot": slot})
     messages.success(request, _("“%(name)s” was deleted.") % {"name": document.file_name})
     return redirect("documents:application", pk=document.application_id)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment, ChecklistItem, Notation, Note, StandardComment
+from .models import AnnotatedUpload, Assignment, ChecklistItem, Notation, Note, StandardComment
 
 
 @admin.register(ChecklistItem)
@@ -40,6 +40,15 @@ class NoteAdmin(admin.ModelAdmin):
     list_display = ["application", "category", "status", "created_by", "created_at"]
     list_filter = ["category", "status"]
     readonly_fields = [f.name for f in Note._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AnnotatedUpload)
+class AnnotatedUploadAdmin(admin.ModelAdmin):
+    list_display = ["application", "file_name", "annotation_count", "uploaded_by", "uploaded_at", "notation"]
+    readonly_fields = [f.name for f in AnnotatedUpload._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -34,6 +34,9 @@ class NoteForm(forms.Form):
     y = forms.FloatField(label=_("y (pt)"), min_value=0, required=False)
     w = forms.FloatField(label=_("width (pt)"), min_value=0, required=False)
     h = forms.FloatField(label=_("height (pt)"), min_value=0, required=False)
+    shape = forms.ChoiceField(
+        label=_("Drawn as"), choices=Note.Shape.choices, required=False, initial=Note.Shape.RECTANGLE
+    )
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
     def __init__(self, *args, application, **kwargs):
@@ -49,7 +52,13 @@ class NoteForm(forms.Form):
                 raise forms.ValidationError(_("Give both x and y, or neither."))
             if not data.get("document") or not data.get("page"):
                 raise forms.ValidationError(_("A place on a page needs a document and a page number."))
-            data["rect"] = {"x": coords[0], "y": coords[1], "w": coords[2] or 0, "h": coords[3] or 0}
+            data["rect"] = {
+                "x": coords[0],
+                "y": coords[1],
+                "w": coords[2] or 0,
+                "h": coords[3] or 0,
+                "shape": data.get("shape") or Note.Shape.RECTANGLE,
+            }
         else:
             data["rect"] = None
         if data.get("page") and not data.get("document"):
@@ -65,6 +74,7 @@ class NoteForm(forms.Form):
             "page": note.page,
             "text": note.text,
             **{k: rect.get(k) for k in ("x", "y", "w", "h")},
+            "shape": rect.get("shape", Note.Shape.RECTANGLE),
         }
 
 

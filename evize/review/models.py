@@ -112,6 +112,11 @@ class Note(models.Model):
         WRONG_DOCUMENT = "wrong_document", _("Wrong document")
         CORRECTION_NEEDED = "correction_needed", _("Correction needed")
 
+    class Shape(models.TextChoices):
+        RECTANGLE = "rectangle", _("Rectangle")
+        CLOUD = "cloud", _("Cloud")
+        TEXT = "text", _("Text box")
+
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         ANSWERED = "answered", _("Answered")
@@ -149,7 +154,8 @@ class Note(models.Model):
         related_name="review_notes",
     )
     page = models.PositiveIntegerField(_("page"), null=True, blank=True)
-    # {"x": …, "y": …, "w": …, "h": …} in PDF points from the page's lower-left corner; w = h = 0 is a pin.
+    # {"x": …, "y": …, "w": …, "h": …, "shape": …} in PDF points from the page's lower-left corner;
+    # w = h = 0 is a pin; "shape" (Note.Shape, rectangle when absent) is how an area is drawn.
     rect = models.JSONField(_("area on the page"), null=True, blank=True)
     text = models.TextField(_("note"), max_length=4000)
     created_by = models.ForeignKey(
@@ -257,3 +263,47 @@ class StandardComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class AnnotatedUpload(models.Model):
+    """An annotated copy of the drawings made by the control engineer in a desktop PDF tool and
+    uploaded: the next "send notes" attaches it instead of the copy the system makes from the notes."""
+
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="annotated_uploads",
+    )
+    blob = models.ForeignKey(
+        "documents.Blob", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    annotation_count = models.PositiveIntegerField(_("annotations"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    notation = models.OneToOneField(
+        Notation,
+        verbose_name=_("notation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="annotated_upload",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("uploaded annotated project")
+        verbose_name_plural = _("uploaded annotated projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(notation__isnull=True),
+                name="one_pending_annotated_upload",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -147,10 +147,23 @@ def annotated_pdf(*, notes) -> bytes | None:
             rect = note.rect or {}
             x, y = float(rect.get("x", 0) or 0), float(rect.get("y", 0) or 0)
             w, h = float(rect.get("w", 0) or 0), float(rect.get("h", 0) or 0)
-            if rect and w > 0 and h > 0:
+            shape = rect.get("shape", "rectangle")
+            if rect and w > 0 and h > 0 and shape == "text":
+                text_box = FreeText(
+                    text=label,
+                    rect=(left + x, bottom + y, left + x + w, bottom + y + h),
+                    font_size="9pt",
+                    font_color="cc0000",
+                    border_color="cc0000",
+                    background_color="ffffe0",
+                )
+                writer.add_annotation(page_number=offset + page_index, annotation=text_box)
+            elif rect and w > 0 and h > 0:
                 square = Rectangle(rect=(left + x, bottom + y, left + x + w, bottom + y + h))
                 square[_name("/C")] = _colour(1, 0, 0)
                 square[_name("/Contents")] = _text(label)
+                if shape == "cloud":  # the standard cloudy border effect of PDF 1.5
+                    square[_name("/BE")] = _cloud()
                 writer.add_annotation(page_number=offset + page_index, annotation=square)
                 free = FreeText(
                     text=str(index),
@@ -187,10 +200,41 @@ def _text(value: str):
     return TextStringObject(value)
 
 
+def _cloud():
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    return DictionaryObject({NameObject("/S"): NameObject("/C"), NameObject("/I"): NumberObject(1)})
+
+
 def _colour(r: float, g: float, b: float):
     from pypdf.generic import ArrayObject, FloatObject
 
     return ArrayObject([FloatObject(r), FloatObject(g), FloatObject(b)])
+
+
+def count_annotations(path: Path) -> int:
+    """The mark-up annotations in a PDF (links, form fields and pop-ups do not count)."""
+    from pypdf import PdfReader
+
+    ignored = {"/Link", "/Widget", "/Popup"}
+    count = 0
+    for page in PdfReader(path).pages:
+        annots = page.get("/Annots")
+        for annot in (annots.get_object() if annots is not None else None) or []:
+            if annot.get_object().get("/Subtype") not in ignored:
+                count += 1
+    return count
+
+
+def store_pdf_file(path: Path, *, page_count: int | None = None) -> Blob:
+    """Keep a checked PDF file in the blob store (the file at `path` is consumed)."""
+    size = path.stat().st_size
+    sha256 = file_sha256(path)
+    key = blob_put(path, sha256)
+    blob, _created = Blob.objects.get_or_create(
+        sha256=sha256, defaults={"size": size, "storage_key": key, "page_count": page_count}
+    )
+    return blob
 
 
 def store_pdf(content: bytes) -> Blob:

@@ -3,6 +3,7 @@ Every function is one transaction and audited; status changes go through workflo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,8 @@ from evize.applications.selectors import is_engineer_on
 from evize.applications.workflow import TransitionNotAllowed, transition
 from evize.audit.services import audit_record
 
-from .models import Assignment, ChecklistCheck, ChecklistItem, Notation, Note
-from .pdfs import annotated_pdf, notes_pdf, store_pdf
+from .models import AnnotatedUpload, Assignment, ChecklistCheck, ChecklistItem, Notation, Note
+from .pdfs import annotated_pdf, count_annotations, notes_pdf, store_pdf, store_pdf_file
 
 ASSIGNABLE_STATUSES = frozenset(
     {Status.REGISTERED, Status.IN_REVIEW, Status.NOTES_SENT, Status.AWAITING_RESIGNATURE}
@@ -113,12 +114,15 @@ def _clean_location(application: Application, document, page, rect) -> tuple[Any
         ):
             raise ReviewError(_("The page number is not in the document."))
     if rect:
+        shape = rect.get("shape") or Note.Shape.RECTANGLE
         try:
             rect = {k: round(float(rect[k]), 2) for k in ("x", "y", "w", "h")}
         except (KeyError, TypeError, ValueError):
             raise ReviewError(_("The area on the page is not valid.")) from None
-        if min(rect.values()) < 0:
+        if min(rect.values()) < 0 or shape not in Note.Shape.values:
             raise ReviewError(_("The area on the page is not valid."))
+        if shape != Note.Shape.RECTANGLE and rect["w"] and rect["h"]:
+            rect["shape"] = str(shape)
         if document is None or page is None:
             raise ReviewError(_("An area on a page needs a document and a page number."))
     return document, page, rect or None
@@ -279,6 +283,98 @@ def checklist_missing(application: Application) -> list[ChecklistItem]:
     return [item for item in checklist_items(application) if item.pk not in done]
 
 
+# --- an annotated copy made in a desktop PDF tool -----------------------------------------------------
+
+
+def pending_annotated_upload(application: Application) -> AnnotatedUpload | None:
+    return (
+        AnnotatedUpload.objects.filter(application=application, notation__isnull=True)
+        .select_related("blob")
+        .first()
+    )
+
+
+def annotated_upload_add(*, actor, application: Application, path: Path, file_name: str) -> AnnotatedUpload:
+    """The control engineer uploads the drawings annotated in a desktop PDF tool; the next "send
+    notes" attaches this file as the annotated project instead of the one made from the notes. The
+    file must be a readable PDF with at least one annotation; it replaces an earlier unsent upload.
+    The file at `path` is consumed."""
+    from evize.documents.filenames import sanitize_file_name
+    from evize.documents.pdfcheck import DocumentRejected, check_pdf
+
+    try:
+        if not is_reviewer(actor, application):
+            raise ReviewError(_("Only the control engineer assigned to this application may do this."))
+        if path.stat().st_size > settings.EVIZE_UPLOAD_MAX_BYTES:
+            raise ReviewError(_("The file is too large."))
+        try:
+            info = check_pdf(path)
+        except DocumentRejected as exc:
+            raise ReviewError(exc.message) from exc
+        try:
+            annotations = count_annotations(path)
+        except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken files
+            annotations = 0
+        if annotations == 0:
+            raise ReviewError(
+                _(
+                    "This PDF has no annotations. Mark up the drawings in your PDF tool and save "
+                    "them as annotations."
+                )
+            )
+        with transaction.atomic():
+            app = _lock(application)
+            _require_reviewer(actor, app)
+            _require_in_review(app)
+            blob = store_pdf_file(path, page_count=info.page_count)
+            replaced = list(
+                AnnotatedUpload.objects.filter(application=app, notation__isnull=True).values_list(
+                    "blob_id", flat=True
+                )
+            )
+            AnnotatedUpload.objects.filter(application=app, notation__isnull=True).delete()
+            upload = AnnotatedUpload.objects.create(
+                application=app,
+                blob=blob,
+                file_name=sanitize_file_name(file_name),
+                annotation_count=annotations,
+                uploaded_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="evize.review.annotated_uploaded",
+                target=app,
+                data={
+                    "file_name": upload.file_name,
+                    "sha256": blob.sha256,
+                    "size": blob.size,
+                    "annotations": annotations,
+                    "replaces": replaced,
+                },
+            )
+    finally:
+        path.unlink(missing_ok=True)
+    return upload
+
+
+def annotated_upload_remove(*, actor, application: Application) -> None:
+    """Take back an uploaded annotated copy that has not been sent yet."""
+    with transaction.atomic():
+        app = _lock(application)
+        _require_reviewer(actor, app)
+        _require_in_review(app)
+        upload = AnnotatedUpload.objects.filter(application=app, notation__isnull=True).first()
+        if upload is None:
+            raise ReviewError(_("There is no uploaded annotated project to remove."))
+        upload.delete()
+        audit_record(
+            actor=actor,
+            action="evize.review.annotated_removed",
+            target=app,
+            data={"file_name": upload.file_name, "sha256": upload.blob_id},
+        )
+
+
 # --- notation ---------------------------------------------------------------------------------------
 
 
@@ -313,9 +409,20 @@ def notation_send(*, actor, application: Application) -> Notation:
             application=app, number=number, round=current_round(app), sent_by=actor, cancelled=cancels
         )
         notation.notes_blob = store_pdf(notes_pdf(application=app, notes=notes, number=number, limit=limit))
-        annotated = annotated_pdf(notes=notes)
-        if annotated is not None:
-            notation.annotated_blob = store_pdf(annotated)
+        uploaded = (
+            AnnotatedUpload.objects.select_for_update()
+            .filter(application=app, notation__isnull=True)
+            .select_related("blob")
+            .first()
+        )
+        if uploaded is not None:  # marked up in a desktop tool: sent as it is
+            notation.annotated_blob = uploaded.blob
+            uploaded.notation = notation
+            uploaded.save(update_fields=["notation"])
+        else:
+            annotated = annotated_pdf(notes=notes)
+            if annotated is not None:
+                notation.annotated_blob = store_pdf(annotated)
         notation.save(update_fields=["notes_blob", "annotated_blob"])
         Note.objects.filter(pk__in=[n.pk for n in notes], notation__isnull=True).update(notation=notation)
         # A note sent again in a later notation is open again until the engineer answers it.
@@ -330,6 +437,7 @@ def notation_send(*, actor, application: Application) -> Notation:
                 "notes": len(notes),
                 "notes_sha256": notation.notes_blob_id,
                 "annotated_sha256": notation.annotated_blob_id,
+                "annotated_source": "uploaded" if uploaded is not None else "generated",
                 "cancels": cancels,
             },
         )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -61,7 +66,7 @@ def queue(request):
         request,
         "review/queue.html",
         {
-            "rows": selectors.queue_rows(applications),
+            "rows": selectors.queue_rows(applications, overdue_only=filters.overdue),
             "filters": filters,
             "statuses": [s for s in Status if s in selectors.QUEUE_STATUSES],
             "districts": list(District.objects.order_by("name_tr")),
@@ -106,7 +111,8 @@ def _workspace_context(request, application: Application, note_form=None, edit_n
     notes = selectors.notes_of(app)
     limit = services.notation_limit()
     next_number = app.notation_count + 1
-    previous_round, changes = selectors.round_changes(app)
+    documents = list(current_documents(app).select_related("document_type"))
+    comparison = selectors.round_comparison(app, documents)
     initial = {}
     comment_id = request.GET.get("comment", "")
     if comment_id.isdigit():
@@ -117,7 +123,11 @@ def _workspace_context(request, application: Application, note_form=None, edit_n
     return {
         "application": app,
         "sections": [(section, section.table(app)) for section in SECTIONS],
-        "documents": list(current_documents(app)),
+        "changed_sections": [s for s in SECTIONS if s.key in comparison.sections],
+        "documents": [
+            (d, d.pk in comparison.new_document_ids, comparison.previous_documents.get(d.pk))
+            for d in documents
+        ],
         "signing_round": rounds[0] if rounds else None,
         "assignment": services.active_assignment(app),
         "is_reviewer": is_reviewer,
@@ -134,9 +144,12 @@ def _workspace_context(request, application: Application, note_form=None, edit_n
         "notation_limit": limit,
         "next_notation": next_number,
         "next_cancels": next_number >= limit,
-        "previous_round": previous_round,
-        "changes": changes,
+        "previous_round": comparison.previous,
+        "changes": comparison.changes,
+        "section_titles": {section.key: section.title for section in SECTIONS},
         "assign_form": AssignForm() if request.user.role in ASSIGNERS else None,
+        "annotated_upload": services.pending_annotated_upload(app),
+        "clock": selectors.review_clock(app),
     }
 
 
@@ -301,6 +314,113 @@ def markup(request, pk, document_pk):
     )
 
 
+@require_POST
+@role_required(CONTROL_ENGINEER)
+def annotated_upload(request, pk):
+    """The annotated project made in a desktop PDF tool, sent with the next notes instead of the
+    one the system makes."""
+    application = _office_application(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None or not upload.size:
+        messages.error(request, _("Choose the annotated PDF file."))
+        return redirect(f"{reverse('review:workspace', args=[application.pk])}#annotated")
+    tmp_dir = Path(settings.EVIZE_UPLOAD_TMP_DIR)
+    tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".pdf", delete=False) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+    try:
+        saved = services.annotated_upload_add(
+            actor=request.user, application=application, path=Path(tmp.name), file_name=upload.name
+        )
+        messages.success(
+            request,
+            _("Annotated project uploaded (%(count)s annotations); it will be sent with the notes.")
+            % {"count": saved.annotation_count},
+        )
+    except ReviewError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('review:workspace', args=[application.pk])}#annotated")
+
+
+@require_POST
+@role_required(CONTROL_ENGINEER)
+def annotated_remove(request, pk):
+    application = _office_application(request.user, pk)
+    try:
+        services.annotated_upload_remove(actor=request.user, application=application)
+        messages.success(request, _("The uploaded annotated project was removed."))
+    except ReviewError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('review:workspace', args=[application.pk])}#annotated")
+
+
+def _compared_documents(request, pk, document_pk):
+    """The current document `document_pk` of an application the user may review, and the version
+    of the previous round it replaced (Http404 when there is none)."""
+    from evize.documents.models import Document
+
+    application = _office_application(request.user, pk)
+    documents = list(current_documents(application).select_related("document_type", "blob"))
+    document = next((d for d in documents if d.pk == document_pk), None)
+    if document is None:
+        raise Http404
+    previous_id = selectors.round_comparison(application, documents).previous_documents.get(document.pk)
+    previous = (
+        Document.objects.select_related("blob").filter(pk=previous_id, application=application).first()
+        if previous_id
+        else None
+    )
+    if previous is None:
+        raise Http404
+    return application, document, previous
+
+
+@require_GET
+@role_required(*OFFICE)
+def compare(request, pk, document_pk):
+    """Page by page: the replaced drawing set beside its previous round, changed regions boxed."""
+    from .compare import CompareUnavailable, compare_pages
+
+    application, document, previous = _compared_documents(request, pk, document_pk)
+    try:
+        pages = compare_pages(previous.blob, document.blob)
+        error = None
+    except CompareUnavailable:
+        pages, error = [], _("The files could not be compared (the PDF renderer is not available).")
+    return render(
+        request,
+        "review/compare.html",
+        {
+            "application": application,
+            "document": document,
+            "previous": previous,
+            "pages": pages,
+            "changed_count": sum(1 for p in pages if p.changed),
+            "error": error,
+        },
+    )
+
+
+@require_GET
+@role_required(*OFFICE)
+def compare_image(request, pk, document_pk, page, side):
+    from django.http import HttpResponse
+
+    from .compare import CompareUnavailable, page_png
+
+    if side not in ("old", "new") or page < 1:
+        raise Http404
+    _application, document, previous = _compared_documents(request, pk, document_pk)
+    try:
+        png = page_png(previous.blob, document.blob, page, side)
+    except CompareUnavailable:
+        raise Http404 from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @require_GET
 @role_required(*OFFICE)
 def dashboard(request):
@@ -351,8 +471,6 @@ def note_answer(request, note_pk):
 
 
 def _engineer_page(request, pk) -> str:
-    from django.urls import reverse
-
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return target.split("#", 1)[0]

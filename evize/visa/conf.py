@@ -32,3 +32,9 @@ def verify_rate_limit() -> int:
 def officer_national_ids() -> dict[str, str]:
     """Settings fallback for officers without a profile: {username: national ID}."""
     return dict(getattr(settings, "EVIZE_VISA_OFFICER_NATIONAL_IDS", {}) or {})
+
+
+def pades_lta() -> bool:
+    """PAdES B-LTA: a document time stamp over the visa'd file after the officer's signature (needs
+    a TSA, EVIZE_TSA_URL). Without it the officer's signature is B-LT, as the engineers'."""
+    return bool(getattr(settings, "EVIZE_VISA_PADES_LTA", False))

@@ -55,6 +55,32 @@ def _review_files(application: Application, out: Path) -> None:
         notation_model = apps.get_model("review", "Notation")
     except LookupError:
         return
+    try:
+        note_model = apps.get_model("review", "Note")
+    except LookupError:
+        note_model = None
+    if note_model is not None:
+        notes = [
+            {
+                "round": note.round.number if note.round_id else None,
+                "notation": note.notation.number if note.notation_id else None,
+                "category": note.category,
+                "document": note.document.file_name if note.document_id else None,
+                "page": note.page,
+                "text": note.text,
+                "written_by": str(note.created_by),
+                "written_at": note.created_at,
+                "status": note.status,
+                "answer": note.answer,
+                "answered_at": note.answered_at,
+                "resolved_at": note.resolved_at,
+            }
+            for note in note_model.objects.filter(application=application)
+            .select_related("round", "notation", "document", "created_by")
+            .order_by("created_at", "pk")
+        ]
+        if notes:
+            _write_json(out / "inceleme" / "notlar.json", notes)
     for notation in notation_model.objects.filter(application=application).order_by("pk"):
         for attribute, label in (("notes_blob", "notlar"), ("annotated_blob", "isaretli")):
             blob = getattr(notation, attribute, None)

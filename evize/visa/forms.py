@@ -17,9 +17,22 @@ class VerifyForm(forms.Form):
         help_text=_("The file is checked and not kept."),
     )
 
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return upload
+        upload.seek(0)
+        head = upload.read(1024)
+        upload.seek(0)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError(
+                _("The file is not a PDF. Choose the visa'd PDF file."), code="not_pdf"
+            )
+        return upload
+
     def clean(self):
         data = super().clean()
-        if not data.get("number") and not data.get("file"):
+        if not data.get("number") and not data.get("file") and not self.has_error("file"):
             raise forms.ValidationError(_("Enter a visa number or choose a PDF file."))
         return data
 

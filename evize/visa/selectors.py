@@ -7,10 +7,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from evize.signatures import validation
-
+from . import checks
 from .models import Visa, VisaFile
 
 PUBLIC_STATES = (Visa.State.VALID, Visa.State.REVOKED, Visa.State.SUPERSEDED)
@@ -43,6 +45,10 @@ def _places(application) -> list[dict[str, str]]:
     return places
 
 
+def _local(moment) -> str | None:
+    return date_format(timezone.localtime(moment), "d.m.Y H:i") if moment else None
+
+
 def public_summary(visa: Visa) -> dict[str, Any]:
     application = visa.application
     engineers = [
@@ -56,6 +62,8 @@ def public_summary(visa: Visa) -> dict[str, Any]:
         "valid": visa.state == Visa.State.VALID,
         "issued_at": visa.issued_at.isoformat() if visa.issued_at else None,
         "revoked_at": visa.revoked_at.isoformat() if visa.revoked_at else None,
+        "issued_on": _local(visa.issued_at),
+        "revoked_on": _local(visa.revoked_at),
         "registration_number": application.registration_number or "",
         "engineers": engineers,
         "places": _places(application),
@@ -77,6 +85,7 @@ def file_sha256(path: Path) -> str:
 def _signature_public(report: dict) -> dict[str, Any]:
     return {
         "field": report.get("field"),
+        "kind": report.get("kind", "signature"),
         "signer": report.get("signer", ""),
         "signing_time": report.get("signing_time"),
         "ok": bool(report.get("ok")),
@@ -99,7 +108,7 @@ def verify_file(path: Path) -> dict[str, Any]:
     )
     try:
         with open(path, "rb") as fh:
-            reports = [_signature_public(r) for r in validation.validate_stream(fh)]
+            reports = [_signature_public(r) for r in checks.pdf_reports(fh)]
         readable = True
     except Exception:  # noqa: BLE001 - any unreadable upload is reported as such, never raised
         reports, readable = [], False
@@ -123,4 +132,23 @@ def office_visas(*, state: str | None = None) -> QuerySet[Visa]:
 
 
 def application_visas(application) -> QuerySet[Visa]:
-    return application.visas.order_by("-year", "-seq")
+    """The application's visas, newest first, with their files (for the application page: two
+    queries whatever the number of visas and files)."""
+    return application.visas.order_by("-year", "-seq").prefetch_related(
+        Prefetch("files", queryset=VisaFile.objects.select_related("blob").order_by("position", "pk"))
+    )
+
+
+def visa_file_for_user(user, pk) -> VisaFile:
+    """A visa'd file `user` may download: the application's engineers and the office staff (the
+    applications app decides who sees an application); Http404 for anyone else."""
+    from evize.applications.selectors import get_application_for
+
+    try:
+        visa_file = VisaFile.objects.select_related("blob", "visa").get(
+            pk=int(pk), visa__state__in=PUBLIC_STATES
+        )
+    except (VisaFile.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    get_application_for(user, visa_file.visa.application_id)
+    return visa_file

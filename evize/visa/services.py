@@ -9,6 +9,7 @@ the officer's token. One preparation may cover several pending visas (one PIN fo
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import logging
@@ -18,12 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.signers import PdfTimeStamper
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from evize.accounts.models import User
@@ -37,7 +42,7 @@ from evize.signatures import files, pdf, validation
 from evize.signatures.models import SigningRound
 from evize.signatures.validation import Refused
 
-from . import conf, stamp
+from . import checks, conf, stamp
 from .models import OfficerProfile, Visa, VisaCounter, VisaFile, VisaPrepared, VisaSigning
 
 logger = logging.getLogger(__name__)
@@ -88,9 +93,10 @@ def _details_path(application: Application) -> str:
 # --- start: the visa fee is paid ------------------------------------------------------------------
 
 
-def visa_issue_start(application_id: int, *, actor: Any = None) -> Visa | None:
+def visa_issue_start(application_id: int, *, actor: Any = None, recovered: bool = False) -> Visa | None:
     """The visa fee is settled (application "visa being issued"): reserve the visa number and put
-    the visa in the officers' queue. Idempotent: the pending visa is returned."""
+    the visa in the officers' queue. Idempotent: the pending visa is returned. `recovered`: called
+    by the sweep (`visa_pending_sweep`), not by the payment's on-commit hook."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != Status.VISA_ISSUING:
@@ -102,13 +108,31 @@ def visa_issue_start(application_id: int, *, actor: Any = None) -> Visa | None:
         visa = Visa.objects.create(
             application=application, number=number, slug=slug_of(number), year=year, seq=seq
         )
-        audit_record(
-            actor=actor,
-            action="evize.visa.queued",
-            target=application,
-            data={"visa": number, "visa_id": visa.pk},
-        )
+        data: dict[str, Any] = {"visa": number, "visa_id": visa.pk}
+        if recovered:
+            data["recovered"] = True
+        audit_record(actor=actor, action="evize.visa.queued", target=application, data=data)
     return visa
+
+
+def applications_missing_visa() -> QuerySet[Application]:
+    """Applications whose visa fee is settled ("visa being issued") but which have no pending visa:
+    the payment's on-commit hook (`visa_issue_start`) never ran, e.g. the process died after the
+    payment's commit."""
+    pending = Visa.objects.filter(application=OuterRef("pk"), state=Visa.State.PENDING)
+    return Application.objects.filter(status=Status.VISA_ISSUING).exclude(Exists(pending)).order_by("pk")
+
+
+def visa_pending_sweep(*, actor: Any = None) -> list[Visa]:
+    """Queue the missing pending visas (idempotent, race-safe: `visa_issue_start` locks the
+    application and checks again). Run by the officers' queue page and periodically (Celery)."""
+    created = []
+    for application_id in applications_missing_visa().values_list("pk", flat=True):
+        visa = visa_issue_start(application_id, actor=actor, recovered=True)
+        if visa is not None:
+            logger.warning("visa %s queued by the sweep for application %s", visa.number, application_id)
+            created.append(visa)
+    return created
 
 
 # --- the officer ------------------------------------------------------------------------------------
@@ -356,6 +380,34 @@ def _file_problems(reports: list[dict], field_name: str) -> list[str]:
     return problems
 
 
+async def _embed(stream, prepared: pdf.Prepared, *, signer: pdf.SignerInfo, signature: bytes) -> None:
+    """The officer's signature value into the prepared file: time-stamped when a TSA is configured
+    (B-T), with the validation data of the officer's chain in the DSS (B-LT, as the engineers'
+    signatures), and a document time stamp over everything (B-LTA) when EVIZE_VISA_PADES_LTA."""
+    timestamper = _timestamper()
+    context = validation.validation_context(
+        other_certs=[asn1_x509.Certificate.load(c) for c in signer.chain_der]
+    )
+    try:
+        await pdf.async_finish(
+            stream,
+            prepared,
+            signer=signer,
+            signature=signature,
+            timestamper=timestamper,
+            embed_validation_info=signatures_conf.embed_validation_info(),
+            validation_context=context,
+        )
+        if timestamper is not None and conf.pades_lta():
+            stream.seek(0)
+            writer = IncrementalPdfFileWriter(stream, strict=False)
+            await PdfTimeStamper(timestamper, field_name=f"{prepared.field_name}-Zaman").async_timestamp_pdf(
+                writer, pdf.MD_ALGORITHM, validation_context=context, in_place=True
+            )
+    finally:
+        await context.aclose()
+
+
 def _finish_file(
     row: VisaPrepared, signer: pdf.SignerInfo, signature: bytes, work: Path
 ) -> tuple[Blob, list[dict]]:
@@ -371,20 +423,14 @@ def _finish_file(
     path = work / f"{row.pk}.pdf"
     digest = hashlib.sha256()
     with files.spliced(row.round_file, extra=bytes(row.increment)) as stream:
-        pdf.finish(
-            stream,
-            prepared,
-            signer=signer,
-            signature=signature,
-            timestamper=_timestamper(),
-        )
+        asyncio.run(_embed(stream, prepared, signer=signer, signature=signature))
         stream.seek(0)
         with open(path, "wb") as out:
             while chunk := stream.read(files.CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
     with open(path, "rb") as fh:
-        reports = validation.validate_stream(fh)
+        reports = checks.pdf_reports(fh)
     sha256 = digest.hexdigest()
     size = path.stat().st_size
     key = blob_put(path, sha256)  # may move the file into storage
@@ -448,6 +494,10 @@ def visa_signing_finish(*, actor: Any, signing_id: Any, signatures: dict[str, by
         raise VisaError(message) from exc
     issued = []
     with transaction.atomic():
+        # Lock, re-check, act: a second finish of the same signing (a retried request) issues nothing.
+        locked = VisaSigning.objects.select_for_update().get(pk=signing.pk)
+        if locked.state != VisaSigning.State.PREPARED:
+            raise VisaError(_("This signing has already been used. Please start signing again."))
         VisaSigning.objects.filter(pk=signing.pk).update(
             state=VisaSigning.State.COMPLETED, finished_at=timezone.now()
         )

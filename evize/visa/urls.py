@@ -8,6 +8,8 @@ urlpatterns = [
     # Public, no login: anyone (e.g. a municipality) checks a visa.
     path("dogrula/", views.verify, name="verify"),
     path("dogrula/<slug:slug>/", views.verify_number, name="verify_number"),
+    # A visa'd file, for the application's engineers and the office.
+    path("vize/dosya/<int:pk>/", views.visa_file_download, name="file_download"),
     # The visa office.
     path("vize/", views.office_list, name="office_list"),
     path("vize/<int:pk>/", views.office_detail, name="office_detail"),

@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evize.accounts.permissions import CHAMBER_ADMIN, VISA_OFFICER, role_required
+from evize.accounts.permissions import CHAMBER_ADMIN, ENGINEER, STAFF, VISA_OFFICER, role_required
 from evize.audit.context import client_ip
+from evize.documents.downloads import blob_response
 
 from . import conf, selectors, services
 from .forms import RevokeForm, VerifyForm
@@ -70,9 +71,8 @@ def verify(request):
     form = VerifyForm(request.POST or request.GET, request.FILES or None)
     if not form.is_valid():
         if _wants_json(request):
-            return JsonResponse(
-                {"error": "invalid", "message": " ".join(form.non_field_errors())}, status=400
-            )
+            errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+            return JsonResponse({"error": "invalid", "message": " ".join(errors)}, status=400)
         return render(request, "visa/verify.html", {"form": form}, status=400)
     upload = form.cleaned_data.get("file")
     if upload is None:
@@ -118,11 +118,26 @@ def verify_number(request, slug: str):
     return render(request, "visa/verify_number.html", {"visa": visa, "summary": summary})
 
 
+# --- the engineers' download ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+@role_required(ENGINEER, *STAFF)
+def visa_file_download(request, pk: int):
+    """A visa'd file, for the application's engineers and the office (404 for anyone else);
+    streamed from the blob store, byte ranges supported."""
+    visa_file = selectors.visa_file_for_user(request.user, pk)
+    return blob_response(request, visa_file.blob, visa_file.file_name, inline=False)
+
+
 # --- the office -------------------------------------------------------------------------------------
 
 
 @role_required(VISA_OFFICER, CHAMBER_ADMIN)
 def office_list(request):
+    # A visa whose on-commit start was lost (the process died after the visa fee's commit) is
+    # queued here at the latest (idempotent; also run periodically by evize.visa.sweep_pending).
+    services.visa_pending_sweep(actor=None)
     return render(
         request,
         "visa/office_list.html",

@@ -14,6 +14,7 @@ from evize.applications.models import Application, Status
 from evize.applications.tests.helpers import attach_required_documents
 from evize.registry.tests.factories import MemberFactory, make_tckn
 from tests.journeys.conftest import SCREENSHOTS
+from tests.journeys.helpers import choose, fill_structural_steps, open_dialog, save_close, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,34 +23,6 @@ def view(page, name: str):
     """A screenshot of what is on the screen (a dialog sits in the viewport, not at the page top)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-def settle(page):
-    """Wait until htmx has finished its requests and swaps (the new content is live)."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
-
-
-def open_dialog(page, section: str, button: str = "+ Yeni Kayıt Ekle"):
-    page.locator(f"#section-{section}").get_by_role("button", name=button).click()
-    dialog = page.locator("#section-dialog")
-    expect(dialog).to_be_visible()
-    settle(page)
-    return dialog
-
-
-def choose(page, dialog, label: str, option: str | None = None, index: int | None = None):
-    """Choose in a list that may re-render the fields depending on it."""
-    if index is not None:
-        dialog.get_by_label(label).select_option(index=index)
-    else:
-        dialog.get_by_label(label).select_option(label=option)
-    settle(page)
-
-
-def save_close(page, dialog, section: str, expect_text: str):
-    dialog.get_by_role("button", name="Kaydet/Kapat").click()
-    expect(dialog).to_be_hidden()
-    expect(page.locator(f"#section-{section}")).to_contain_text(expect_text)
 
 
 def test_fill_leave_return_and_save(page, shot):
@@ -172,51 +145,8 @@ def test_fill_leave_return_and_save(page, shot):
     dialog.get_by_label("Ölçülen beton dayanımı").fill("18,5")
     save_close(page, dialog, "existing_materials", "18,5 MPa")
 
-    # Step 11: the earthquake code (saved as it is chosen), then coefficients from the lists.
-    page.get_by_label("Deprem yönetmeliği").select_option(label="Türkiye Bina Deprem Yönetmeliği (TBDY 2018)")
-    expect(page.locator("#status-earthquake_code")).to_contain_text("Kaydedildi")
-    dialog = open_dialog(page, "coefficients")
-    choose(page, dialog, "Katsayı", "Bina önem katsayısı")
-    dialog.get_by_label("Seçilen değer").select_option(index=3)
-    dialog.get_by_role("button", name="Yeni Ekle").click()
-    expect(page.locator("#section-coefficients")).to_contain_text("Bina önem katsayısı")
-    settle(page)
-    choose(page, dialog, "Katsayı", "Kısa periyot tasarım spektral ivme katsayısı")
-    dialog.get_by_label("S_DS").fill("0,85")
-    save_close(page, dialog, "coefficients", "0,85")
-
-    # Step 12: Sistem Özellikleri (tick boxes).
-    dialog = open_dialog(page, "system_features")
-    dialog.get_by_label("Düzensizlik yok (düzenli bina)").check()
-    save_close(page, dialog, "system_features", "Düzensizlik yok")
-
-    # Step 13: Üst Yapı Taşıyıcı Sistemi, X and Y (R and D come from the code's table).
-    for direction in ("X yönü", "Y yönü"):
-        dialog = open_dialog(page, "superstructure")
-        dialog.get_by_label("Yön").select_option(label=direction)
-        choose(page, dialog, "Üst yapı taşıyıcı sistemi", "Betonarme çerçeve + boşluksuz perdeli sistem")
-        choose(page, dialog, "Süneklik düzeyi", "Yüksek süneklik düzeyi")
-        expect(dialog.get_by_label("Taşıyıcı sistem davranış katsayısı R")).to_have_value("7")
-        save_close(page, dialog, "superstructure", direction)
-
-    # Steps 14-16.
-    dialog = open_dialog(page, "ductility")
-    choose(page, dialog, "Süneklik düzeyi", "Yüksek süneklik düzeyi")
-    save_close(page, dialog, "ductility", "Yüksek süneklik düzeyi")
-    dialog = open_dialog(page, "slabs")
-    dialog.get_by_label("Döşeme sistemi").select_option(label="Kirişli plak döşeme")
-    dialog.get_by_label("Döşeme kalınlığı").fill("15")
-    save_close(page, dialog, "slabs", "Kirişli plak döşeme")
-    dialog = open_dialog(page, "foundations")
-    dialog.get_by_label("Temel sistemi").select_option(label="Kirişli radye temel")
-    save_close(page, dialog, "foundations", "Kirişli radye temel")
-    dialog = open_dialog(page, "foundation_data")
-    dialog.get_by_label("Zemin emniyet gerilmesi").fill("250")
-    dialog.get_by_label("Yatak katsayısı").fill("30.000")
-    dialog.get_by_label("Temel derinliği").fill("2,5")
-    dialog.get_by_label("Yeraltı suyu derinliği").fill("6")
-    dialog.get_by_label("Zemin etüt raporu").fill("Zemin etüdü, 12.03.2026, Jeoteknik Ltd.")
-    save_close(page, dialog, "foundation_data", "30.000 kN/m³")
+    # Steps 11-16 (the journey helpers fill them the same way).
+    fill_structural_steps(page)
     shot(page, "form-04-filled")
 
     # Leave (the draft is on the server), come back from the dashboard.

@@ -5,13 +5,12 @@ import hashlib
 import io
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from evize.applications.tests.factories import ApplicationFactory
 from evize.documents.models import Document
 from evize.documents.tests.factories import DocumentTypeFactory
 from evize.documents.tests.pdfs import encrypted_pdf, make_pdf
+from tests.journeys.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,13 +25,6 @@ def storage(settings, tmp_path):
         },
     }
     settings.EVIZE_UPLOAD_TMP_DIR = tmp_path / "uploads"
-
-
-def log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def upload(page, document_type, name: str, data: bytes):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from evize.accounts.tests.factories import UserFactory
 from evize.applications.models import Status
@@ -14,33 +13,11 @@ from evize.core.testing import require_tool
 from evize.documents.tests.pdfs import make_pdf
 from evize.signatures import services
 from evize.signatures.models import FileSignature, SigningRound
-from evize.signatures.testing.responders import PkiServer
 from evize.signatures.testing.scenario import application_waiting_for_signatures, signer_certificate
 from evize.signatures.testing.softhsm import next_key_id, shared_token, softhsm_module
+from tests.journeys.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def pki_server():
-    with PkiServer(name="e-Vize Tarayıcı") as server:
-        yield server
-
-
-@pytest.fixture
-def signing_settings(settings, tmp_path, pki_server):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    settings.EVIZE_UPLOAD_TMP_DIR = tmp_path / "uploads"
-    settings.EVIZE_SIGNATURE_TRUST_ANCHORS = [str(pki_server.pki.write_anchor(tmp_path / "root.pem"))]
-    settings.EVIZE_TSA_URL = pki_server.tsa_url
-    settings.EVIZE_SIGNATURE_REVOCATION_MODE = "hard-fail"
-    return settings
 
 
 @pytest.fixture
@@ -73,13 +50,6 @@ def agent(live_server, signing_settings, pki_server):
     signing_settings.CONTENT_SECURITY_POLICY = policy
     yield engineer, prompt
     service.stop()
-
-
-def log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_press_sign_and_see_the_round_signed(page, live_server, shot, agent):

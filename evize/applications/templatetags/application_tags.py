@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from ..numbers import format_decimal
 
@@ -16,3 +17,9 @@ def money(value) -> str:
 @register.filter
 def number(value) -> str:
     return format_decimal(value)
+
+
+@register.simple_tag
+def notation_limit() -> int:
+    """The notation (notlama) that cancels an application: "notation n of {limit}"."""
+    return settings.EVIZE_NOTATION_LIMIT

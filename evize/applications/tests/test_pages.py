@@ -60,6 +60,17 @@ def test_next_action_in_words(status, label):
         assert str(next_action(app, app.created_by).label) == label
 
 
+def test_dashboard_shows_the_notation_count_against_the_limit(client, settings):
+    settings.EVIZE_NOTATION_LIMIT = 3
+    noted = ApplicationFactory(status=Status.NOTES_SENT, notation_count=2)
+    fresh = ApplicationFactory(status=Status.IN_REVIEW, created_by=noted.created_by)
+    client.force_login(noted.created_by)
+    html = client.get("/panel/", HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    assert html.count("notlama 2 / 3") == 1
+    assert "notlama 0" not in html
+    assert fresh.notation_count == 0
+
+
 def test_dashboard_makes_a_constant_number_of_queries(client, django_assert_max_num_queries):
     user = UserFactory()
     client.force_login(user)

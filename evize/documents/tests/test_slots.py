@@ -82,3 +82,13 @@ def test_slot_fragment(owner_client, application, multi_type):
     html = response.content.decode()
     assert html.lstrip().startswith("<section")
     assert "pafta.pdf" in html
+
+
+def test_slot_fragment_brings_the_missing_list_up_to_date(owner_client, application, work_type, multi_type):
+    type(application).objects.filter(pk=application.pk).update(work_type=work_type)
+    url = f"/belgeler/basvuru/{application.pk}/slot/{multi_type.pk}/"
+    before = owner_client.get(url).content.decode()
+    assert 'id="missing-documents" hx-swap-oob="outerHTML"' in before and "Eksik belgeler" in before
+    tus_upload(owner_client, application, multi_type, make_pdf())
+    after = owner_client.get(url).content.decode()
+    assert "Eksik belgeler" not in after and "all-documents-present" in after

@@ -175,10 +175,44 @@ def test_engineer_include_lists_the_notes(review_app, reviewer, engineer_user):
     assert "Kolon kesiti" not in html
 
 
-def test_dashboard(staff_client, review_app, clerk):
-    page = staff_client(clerk).get(reverse("review:dashboard"))
-    assert page.status_code == 200
-    assert "bar-" in page.content.decode()
+def test_dashboard_draws_its_charts_on_the_server(staff_client, review_app, clerk):
+    page = staff_client(clerk).get(reverse("review:dashboard"), HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    assert page.count('<svg class="chart-svg"') == 1  # per status; no stage has ended yet
+    assert "<script" not in page.split("<main", 1)[-1] and "cdn" not in page.lower()
+    # coordinates are never localised (no decimal commas in the SVG)
+    import re
+
+    assert all("," not in value for value in re.findall(r'(?:width|x|y)="([^"]*)"', page))
+
+
+def test_dashboard_counts_overdue_and_keeps_its_queries_constant(
+    staff_client, clerk, reviewer, settings, django_assert_max_num_queries
+):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from evize.applications.workflow import transition
+    from evize.audit.models import AuditEvent
+
+    settings.EVIZE_REVIEW_WORKING_DAYS = 10
+    client = staff_client(clerk)
+    _queue_app(reviewer, clerk, 1)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("review:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    _queue_app(reviewer, clerk, 9)
+    for app in Application.objects.filter(status=Status.IN_REVIEW)[:3]:
+        transition(app, to=Status.NOTES_SENT, actor=reviewer, changes={"notation_count": 1})
+    # everything happened a month ago: the 7 still at the office are over their 10 working days
+    AuditEvent.objects.filter(object_type="applications.application").update(
+        created_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("review:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count('<svg class="chart-svg"') == 2
+    assert '?overdue=1">7</a>' in page
 
 
 def test_approve_view(staff_client, review_app, reviewer):
@@ -186,3 +220,38 @@ def test_approve_view(staff_client, review_app, reviewer):
     assert response.status_code == 302
     review_app.refresh_from_db()
     assert review_app.status == Status.AWAITING_VISA_FEE
+
+
+def test_three_notations_through_the_pages_warn_then_cancel(
+    staff_client, client, review_app, reviewer, engineer_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    office = staff_client(reviewer)
+    workspace = reverse("review:workspace", args=[review_app.pk])
+    send = reverse("review:notation_send", args=[review_app.pk])
+    office.post(
+        reverse("review:note_add", args=[review_app.pk]), {"category": "missing_document", "text": "Eksik"}
+    )
+    for number in (1, 2):
+        page = office.get(workspace, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f"notation {number} of 3" in page and "cancels the application" not in page
+        office.post(send)
+        review_app.refresh_from_db()
+        assert review_app.status == Status.NOTES_SENT and review_app.notation_count == number
+        # the engineers corrected and signed again (tested in test_correction_round)
+        Application.objects.filter(pk=review_app.pk).update(status=Status.IN_REVIEW)
+    page = office.get(workspace, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Warning: this will be notation 3 of 3" in page and 'name="confirm"' in page
+    office.post(send)  # not confirmed: nothing happens
+    review_app.refresh_from_db()
+    assert review_app.status == Status.IN_REVIEW and review_app.notation_count == 2
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(send, {"confirm": "1"})
+    review_app.refresh_from_db()
+    assert review_app.status == Status.CANCELLED and review_app.notation_count == 3
+    assert len(mail.outbox) == 1 and not mail.outbox[0].attachments
+    client.force_login(engineer_user)
+    page = client.get(reverse("applications:detail", args=[review_app.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "The application was cancelled at notation 3." in page.content.decode()

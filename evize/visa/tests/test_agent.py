@@ -13,8 +13,11 @@ from evize_signer.prompt import CallbackPrompt
 from evize_signer.tokens import Pkcs12Token
 
 from evize.applications.models import Status
+from evize.documents.tests.pdfs import make_pdf
 from evize.visa import services
 from evize.visa.models import Visa, VisaSigning
+
+from .conftest import make_signed_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,13 +29,16 @@ def launch_of(response) -> dict:
 
 
 def test_officer_signs_a_batch_through_the_signer_agent(
-    live_server, staff_client, signed_application, officer, officer_certificate, tmp_path
+    live_server, staff_client, signed_application, engineers, pki, officer, officer_certificate, tmp_path
 ):
+    """Two applications' visas in one signing session: one PIN, the agent shows all five files."""
+    second = make_signed_application(engineers, pki, pdfs=[("Kesit.pdf", make_pdf(text="Kesit"))])
     visa = services.visa_issue_start(signed_application.pk)
+    second_visa = services.visa_issue_start(second.pk)
     office = staff_client(officer)
     page = office.get("/vize/")
-    assert visa.number in page.content.decode()
-    response = office.post("/vize/imzala/", {"visa": [str(visa.pk)]})
+    assert visa.number in page.content.decode() and second_visa.number in page.content.decode()
+    response = office.post("/vize/imzala/", {"visa": [str(visa.pk), str(second_visa.pk)]})
     assert response.status_code == 200
     launch = launch_of(response)
     assert launch["server"].endswith("/vize")
@@ -46,14 +52,18 @@ def test_officer_signs_a_batch_through_the_signer_agent(
     result = agent.sign(launch["token"])
 
     assert result.state == "completed", result
-    assert result.documents == 3
+    assert result.documents == 5  # 3 + 2 files, one PIN
+    assert len(prompt.plans) == 1
     shown = prompt.plans[0]
-    assert visa.number in shown["application"]
-    assert all(doc["file_name"].startswith(visa.number) for doc in shown["documents"])
-    visa.refresh_from_db()
-    assert visa.state == Visa.State.VALID
-    signed_application.refresh_from_db()
-    assert signed_application.status == Status.VISAED
+    assert visa.number in shown["application"] and second_visa.number in shown["application"]
+    names = [doc["file_name"] for doc in shown["documents"]]
+    assert sum(name.startswith(visa.number) for name in names) == 3
+    assert sum(name.startswith(second_visa.number) for name in names) == 2
+    for issued, application in ((visa, signed_application), (second_visa, second)):
+        issued.refresh_from_db()
+        assert issued.state == Visa.State.VALID
+        application.refresh_from_db()
+        assert application.status == Status.VISAED
     signing = VisaSigning.objects.get()
     assert signing.state == VisaSigning.State.COMPLETED
     status = office.get(f"/vize/imza/{signing.pk}/")

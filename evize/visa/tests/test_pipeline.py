@@ -48,7 +48,10 @@ def test_visa_keeps_engineer_signatures_valid_and_stamps_every_page(
         assert len(reports) == 3  # two engineers + the officer
         assert all(r["ok"] and r["intact"] and r["valid"] and r["trusted"] for r in reports), reports
         officer_field = f"Vize-{visa.slug}"
-        assert by_field[officer_field]["modification_level"] == "NONE"
+        # PAdES B-LT: after the officer's signature only the DSS with its validation data was added.
+        assert by_field[officer_field]["modification_level"] == "LTA_UPDATES"
+        assert by_field[officer_field]["level"] == "B-LT"
+        assert officer_certificate.der in dss_certificates(data)
         for field, report in by_field.items():
             if field != officer_field:
                 assert report["modification_level"] == "FORM_FILLING", report
@@ -87,6 +90,50 @@ def test_visa_keeps_engineer_signatures_valid_and_stamps_every_page(
     delivered = OutboxMessage.objects.filter(kind="visa.delivered")
     assert delivered.count() == 2
     assert all(visa.number in m.body_text for m in delivered)
+
+
+def dss_certificates(data: bytes) -> set[bytes]:
+    reader = PdfFileReader(io.BytesIO(data))
+    return {ref.get_object().data for ref in reader.root["/DSS"]["/Certs"]}
+
+
+def test_pades_lta_document_timestamp_keeps_every_signature_valid(
+    signed_application, officer, officer_certificate, pki, tmp_path, settings
+):
+    settings.EVIZE_VISA_PADES_LTA = True
+    visa = services.visa_issue_start(signed_application.pk)
+    (issued,), _items = officer_signs(officer, officer_certificate, [visa])
+    db = nss_db(tmp_path, pki.root.pem)
+    officer_field = f"Vize-{visa.slug}"
+    for visa_file in issued.files.order_by("position"):
+        data = visa_file_bytes(visa_file)
+        reader = PdfFileReader(io.BytesIO(data))
+        last = reader.embedded_signatures[-1]
+        assert last.sig_object_type == "/DocTimeStamp"
+        assert last.field_name == f"{officer_field}-Zaman"
+        reports = {r["field"]: r for r in pyhanko_reports_with_timestamps(data)}
+        assert len(reports) == 4  # two engineers, the officer, the document time stamp
+        assert all(r["ok"] and r["intact"] and r["valid"] and r["trusted"] for r in reports.values()), reports
+        assert reports[last.field_name]["kind"] == "document_timestamp"
+        for field, report in reports.items():
+            if field not in (officer_field, last.field_name):
+                assert report["modification_level"] == "FORM_FILLING", report
+        # The reports kept with the visa'd file (checked before issuing) say the same.
+        assert [r["field"] for r in visa_file.report] == list(reports)
+        assert all(r["ok"] for r in visa_file.report)
+        # Poppler: the three signatures valid; it cannot check document time stamps itself (poppler
+        # 22: "Unable to validate this type of signature"), pyHanko did above.
+        path = tmp_path / f"lta-{visa_file.pk}.pdf"
+        path.write_bytes(data)
+        verdict = pdfsig(path, db)
+        assert verdict.count("Signature is Valid.") == 3, verdict
+        assert "Signature is Invalid" not in verdict
+
+
+def pyhanko_reports_with_timestamps(data: bytes) -> list[dict]:
+    from evize.visa.checks import pdf_reports
+
+    return pdf_reports(io.BytesIO(data))
 
 
 def test_wrong_officer_certificate_is_refused(signed_application, officer, pki):

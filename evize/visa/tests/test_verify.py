@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone, translation
 
 from evize.audit.models import AuditEvent
 from evize.documents.tests.pdfs import make_pdf
@@ -124,7 +125,16 @@ def test_rate_limit(client, settings, db):
 
 
 def test_export_writes_the_archive(issued_visa, tmp_path):
+    from evize.accounts.tests.factories import UserFactory
+    from evize.review.models import Note
+
     application = issued_visa.application
+    Note.objects.create(
+        application=application,
+        category=Note.Category.CORRECTION_NEEDED,
+        text="Kolon donatısı eksik.",
+        created_by=UserFactory(control_engineer=True),
+    )
     target = tmp_path / "arsiv"
     call_command("export_application", application.registration_number, str(target))
     manifest = json.loads((target / "manifest.json").read_text())
@@ -140,4 +150,60 @@ def test_export_writes_the_archive(issued_visa, tmp_path):
     assert any(json.loads(line)["action"] == "evize.visa.issued" for line in audit_lines)
     reports = json.loads((target / "dogrulama-raporlari.json").read_text())
     assert all(reports[p] for p in visa_files)
+    notes = json.loads((target / "inceleme" / "notlar.json").read_text())
+    assert [note["text"] for note in notes] == ["Kolon donatısı eksik."]
     assert AuditEvent.objects.filter(action="evize.visa.archive_exported").exists()
+
+
+def test_uploaded_non_pdf_is_refused_with_a_translated_message(client, db):
+    handle = io.BytesIO(b"PK\x03\x04 not a pdf, a zip")
+    handle.name = "proje.zip"
+    response = client.post("/dogrula/", {"file": handle}, HTTP_ACCEPT_LANGUAGE="tr")
+    assert response.status_code == 400
+    assert "Dosya PDF değil" in response.content.decode()
+    handle.seek(0)
+    data = client.post("/dogrula/?format=json", {"file": handle}, HTTP_ACCEPT_LANGUAGE="tr")
+    assert data.status_code == 400
+    assert data.json()["error"] == "invalid" and "PDF değil" in data.json()["message"]
+    # Nothing at all: asked for a number or a file.
+    empty = client.post("/dogrula/", {}, HTTP_ACCEPT_LANGUAGE="tr")
+    assert empty.status_code == 400
+    assert "Bir vize numarası girin" in empty.content.decode()
+
+
+def test_unknown_number_says_so(client, db):
+    response = client.get("/dogrula/", {"number": "V-1999/12345"}, HTTP_ACCEPT_LANGUAGE="tr")
+    assert response.status_code == 404
+    assert "V-1999/12345 numaralı bir vize bulunamadı" in response.content.decode()
+    data = client.get("/dogrula/", {"number": "V-1999/12345", "format": "json"}).json()
+    assert data["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("state", "verdict"),
+    [
+        ("valid", "GEÇERLİ VİZE"),
+        ("revoked", "İPTAL EDİLMİŞ VİZE — GEÇERSİZ"),
+        ("superseded", "YERİNE YENİSİ VERİLMİŞ VİZE — GEÇERSİZ"),
+    ],
+)
+def test_number_page_states_in_turkish_for_phones(client, db, state, verdict):
+    from evize.applications.models import Status
+    from evize.payments.tests.factories import application_in
+
+    from .helpers import make_visa
+
+    extra = {"revoke_reason": "Hata", "revoked_at": timezone.now()} if state == "revoked" else {}
+    visa = make_visa(application_in(Status.VISAED), state=state, **extra)
+    response = client.get(f"/dogrula/{visa.slug}/", HTTP_ACCEPT_LANGUAGE="tr")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-visa-state="{state}"' in html
+    assert verdict in html
+    with translation.override("tr"):
+        label = str(visa.get_state_display())
+    english = {"valid": "Valid", "revoked": "Revoked", "superseded": "Superseded by a later visa"}
+    assert label != english[state]
+    assert label in html
+    assert "visa/visa.css" in html and 'name="viewport"' in html
+    assert "<table" not in html  # facts and files stack on a narrow screen

@@ -60,8 +60,14 @@
         var holder = document.createElement("div");
         holder.innerHTML = html.trim();
         var fresh = holder.firstElementChild;
+        var missing = holder.querySelector("#missing-documents");
+        var shown = document.getElementById("missing-documents");
         if (fresh) {
           section.replaceWith(fresh);
+        }
+        if (missing && shown) {
+          missing.removeAttribute("hx-swap-oob");
+          shown.replaceWith(missing);
         }
         return fresh;
       });
