@@ -220,6 +220,8 @@ def next_action(application: Application, user) -> NextAction:
         return NextAction(pgettext_lazy("guide button", "Pay"), _url_or("payments:fee", [pk, "vize"], detail))
     if status == Status.NOTES_SENT:
         return NextAction(_("See the notes"), reverse("applications:form", args=[pk]))
+    if status == Status.VISAED:
+        return NextAction(_("Download the visa'd project"), f"{detail}#section-visa")
     return NextAction(_("View"), detail, primary=False)
 
 

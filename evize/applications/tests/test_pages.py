@@ -52,6 +52,7 @@ def test_dashboard_lists_number_summary_status_date_and_next_step(client):
         (Status.AWAITING_RESIGNATURE, "İmzala"),
         (Status.AWAITING_VISA_FEE, "Öde"),
         (Status.IN_REVIEW, "Görüntüle"),
+        (Status.VISAED, "Vizeli projeyi indir"),
     ],
 )
 def test_next_action_in_words(status, label):
