@@ -53,14 +53,21 @@ def application_for_user(user, pk, *, edit: bool = False) -> Application:
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if edit:
-        if not getattr(user, "is_authenticated", False) or not is_engineer_of(user, application):
-            raise Http404
-        if not documents_editable(application):
-            raise DocumentsLocked(DocumentsLocked.message)
+        application_check_editable(user, application)
         return application
     if not can_view_application(user, application):
         raise Http404
     return application
+
+
+def application_check_editable(user, application: Application) -> None:
+    """The `edit=True` check of `application_for_user` on an application just read from the
+    database (e.g. joined to an upload session in the same query): Http404 unless `user` is one of
+    its engineers, DocumentsLocked unless it is editable."""
+    if not getattr(user, "is_authenticated", False) or not is_engineer_of(user, application):
+        raise Http404
+    if not documents_editable(application):
+        raise DocumentsLocked(DocumentsLocked.message)
 
 
 def document_for_user(user, pk, *, edit: bool = False) -> Document:

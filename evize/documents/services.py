@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import queue
 import threading
 import time
 from collections import OrderedDict
@@ -42,6 +43,9 @@ from .selectors import documents_editable
 logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
+_HASH_QUEUE = 8  # pieces of CHUNK bytes waiting to be hashed, at most
+_WRITEBACK_EVERY = 4 * CHUNK
+_FADVISE = hasattr(os, "posix_fadvise")
 
 
 class UploadError(Exception):
@@ -181,7 +185,7 @@ def upload_session_append(*, actor, session: UploadSession, offset: int, stream,
     if length < 0:
         raise UploadError(_("The request has no length."))
     try:
-        fh = open(path, "ab")  # noqa: SIM115 (closed below; the lock lives as long as the handle)
+        fh = open(path, "ab", buffering=0)  # noqa: SIM115 (closed below; the lock lives as long as the handle)
     except FileNotFoundError:
         raise UploadError(
             _("This upload no longer exists. Please choose the file again."), status=404
@@ -200,24 +204,9 @@ def upload_session_append(*, actor, session: UploadSession, offset: int, stream,
         if received + length > session.length:
             raise UploadError(_("More data was sent than the file size announced."))
         hasher = _running_hash_take(session.pk, received)
-        remaining = length
-        try:
-            while remaining > 0:
-                try:
-                    piece = stream.read(min(CHUNK, remaining))
-                except OSError as exc:  # the client went away mid-chunk: keep what arrived
-                    logger.info("upload %s interrupted: %s", session.pk, exc)
-                    break
-                if not piece:
-                    break
-                fh.write(piece)
-                if hasher is not None:
-                    hasher.update(piece)
-                remaining -= len(piece)
-        finally:
-            fh.flush()
-        received = fh.tell()
-        if hasher is not None:
+        arrived, hashed = _receive(stream, fh, length, hasher, session_id=session.pk)
+        received += arrived
+        if hashed:
             _running_hash_keep(session.pk, received, hasher)
         UploadSession.objects.filter(pk=session.pk).update(offset=received)
         session.offset = received
@@ -225,6 +214,80 @@ def upload_session_append(*, actor, session: UploadSession, offset: int, stream,
             return AppendResult(offset=received)
         document = upload_session_finish(actor=actor, session=session)
         return AppendResult(offset=received, document=document)
+
+
+def _receive(stream, fh, length: int, hasher, *, session_id) -> tuple[int, bool]:
+    """Append up to `length` bytes from `stream` to the unbuffered file `fh`; return how many
+    arrived and whether `hasher` has seen exactly them. If the client goes away mid-chunk, what
+    arrived is kept.
+
+    The pieces are hashed by a helper thread while the next piece is received and written (both
+    release the GIL), through a short queue: at most `_HASH_QUEUE` pieces wait in memory. Every
+    `_WRITEBACK_EVERY` bytes the kernel is asked to start writing the part file to disk
+    (`POSIX_FADV_DONTNEED` starts writeback and drops the pages already written), so that the
+    fsync when the file is stored has little left to do, and the page cache is recycled instead
+    of growing by the size of the upload (on a VM, memory touched for the first time is slow)."""
+    fd = fh.fileno()
+    start = fh.seek(0, os.SEEK_END)
+    written = 0
+    kicked = start
+    pieces: queue.SimpleQueue = queue.SimpleQueue()
+    room = threading.BoundedSemaphore(_HASH_QUEUE)
+    failed: list[BaseException] = []
+
+    def hash_pieces() -> None:
+        while (piece := pieces.get()) is not None:
+            try:
+                if not failed:
+                    hasher.update(piece)
+            except BaseException as exc:  # noqa: BLE001 (reported below; the file is hashed again)
+                failed.append(exc)
+            finally:
+                room.release()
+
+    worker = None
+    if hasher is not None:
+        worker = threading.Thread(target=hash_pieces, name=f"upload-hash-{session_id}", daemon=True)
+        worker.start()
+    try:
+        while written < length:
+            try:
+                piece = stream.read(min(CHUNK, length - written))
+            except OSError as exc:  # the client went away mid-chunk: keep what arrived
+                logger.info("upload %s interrupted: %s", session_id, exc)
+                break
+            if not piece:
+                break
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
+            written += len(piece)
+            if worker is not None:
+                room.acquire()
+                pieces.put(piece)
+            if _FADVISE and start + written - kicked >= _WRITEBACK_EVERY:
+                kicked = _writeback(fd, kicked, start + written)
+    finally:
+        if worker is not None:
+            pieces.put(None)
+            worker.join()
+        if _FADVISE and written:
+            _writeback(fd, kicked, start + written)
+    if failed:
+        logger.error(
+            "upload %s: hashing while receiving failed (%r); hashed from disk later", session_id, failed[0]
+        )
+    return written, worker is not None and not failed
+
+
+def _writeback(fd: int, kicked: int, end: int) -> int:
+    """Start writing bytes kicked … end of the part file to disk, and drop from the page cache
+    the pages of the stretches before, written meanwhile; return `end`. Only a hint: errors
+    (a file system without it) are ignored."""
+    since = max(0, kicked - 4 * _WRITEBACK_EVERY)
+    with contextlib.suppress(OSError):
+        os.posix_fadvise(fd, since, end - since, os.POSIX_FADV_DONTNEED)
+    return end
 
 
 def upload_session_finish(*, actor, session: UploadSession) -> Document:

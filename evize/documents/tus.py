@@ -27,7 +27,7 @@ from evize.catalog.models import DocumentType
 
 from .models import Document, UploadSession
 from .pdfcheck import DocumentRejected
-from .selectors import DocumentsLocked, application_for_user
+from .selectors import DocumentsLocked, application_check_editable, application_for_user
 from .services import (
     UploadError,
     upload_session_append,
@@ -147,10 +147,10 @@ def upload_resource(request, upload_id):
         return _options()
     if problem := _auth_problem(request):
         return problem
+    # One query per chunk: the session with its application (checked on every chunk). The slot and
+    # the replaced file are needed once, when the last chunk has arrived.
     session = (
-        UploadSession.objects.select_related("application", "document_type", "replaces")
-        .filter(pk=upload_id, user=request.user)
-        .first()
+        UploadSession.objects.select_related("application").filter(pk=upload_id, user=request.user).first()
     )
     if session is None:
         return _error(404, _("This upload no longer exists. Please choose the file again."), "not_found")
@@ -175,7 +175,8 @@ def _patch(request, session: UploadSession) -> HttpResponse:
     if length is None:
         return _error(411, _("The chunk length is missing."), "length_required")
     try:
-        application_for_user(request.user, session.application_id, edit=True)
+        # Every chunk: the application was read with the session (same request, same query).
+        application_check_editable(request.user, session.application)
     except Http404:
         return _error(404, _("Application not found."), "not_found")
     except (DocumentsLocked, PermissionDenied) as exc:

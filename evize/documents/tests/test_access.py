@@ -9,7 +9,7 @@ from evize.applications.tests.factories import ApplicationFactory
 from evize.audit.models import AuditEvent
 from evize.documents.models import Document
 
-from .conftest import TUS, tus_create, tus_upload
+from .conftest import TUS, tus_create, tus_patch, tus_upload
 from .pdfs import make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +263,27 @@ def test_slot_list_query_count_is_constant(
 def test_application_not_existing_is_404(owner_client):
     assert owner_client.get("/belgeler/basvuru/424242/").status_code == 404
     assert ApplicationFactory  # imported for other tests' factories
+
+
+def test_every_chunk_is_authorized_again(owner_client, application, multi_type, upload_dir):
+    """The permission is checked per chunk, on the application as it is now: once its files are
+    locked (signing started) or the engineer is no longer on it, no further byte is taken."""
+    from evize.applications.models import ApplicationEngineer
+
+    data = make_pdf(pages=2)
+    location = tus_create(owner_client, application, multi_type, len(data))["Location"]
+    assert tus_patch(owner_client, location, data[:1000], 0).status_code == 204
+    part = next(upload_dir.glob("*.part"))
+
+    type(application).objects.filter(pk=application.pk).update(status=Status.AWAITING_SIGNATURE)
+    locked = tus_patch(owner_client, location, data[1000:2000], 1000)
+    assert locked.status_code == 403
+    assert locked.json()["code"] == "locked"
+    assert part.stat().st_size == 1000
+
+    type(application).objects.filter(pk=application.pk).update(status=Status.DRAFT)
+    ApplicationEngineer.objects.filter(application=application).delete()
+    gone = tus_patch(owner_client, location, data[1000:2000], 1000)
+    assert gone.status_code == 404
+    assert part.stat().st_size == 1000
+    assert not Document.objects.exists()
