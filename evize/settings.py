@@ -180,6 +180,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Sign-up attempts per client IP per hour (sign-up tells whether a sicil no and a national ID match).
+EVIZE_SIGNUP_RATE_LIMIT = env_int("EVIZE_SIGNUP_RATE_LIMIT", 10)
 AXES_USERNAME_CALLABLE = "evize.accounts.backends.axes_username"
 AXES_VERBOSE = False
 

@@ -11,6 +11,8 @@ from .settings import *  # noqa: E402,F403
 
 # Throttling is exercised by its own tests; other tests log in freely.
 AXES_FAILURE_LIMIT = 5
+# Sign-up limit off: many tests sign up from 127.0.0.1; its own test turns it on.
+EVIZE_SIGNUP_RATE_LIMIT = 0
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 
 # Tests run tasks in process; the broker test starts a real worker on Redis itself.

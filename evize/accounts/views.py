@@ -25,6 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from evize.core.ratelimit import too_many
+
 from .forms import LoginForm, OtpTokenForm, PasswordResetForm, SignupForm
 from .models import User
 from .permissions import needs_otp, role_required
@@ -100,6 +102,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(_home_for(request.user))
     form = SignupForm(request.POST or None)
     refusal_code = None
+    if request.method == "POST" and too_many(
+        request, "signup", limit=settings.EVIZE_SIGNUP_RATE_LIMIT, window=3600
+    ):
+        # Sign-up tells whether a sicil no and a national ID belong together: limit the guesses.
+        form.is_valid()
+        form.add_error(
+            None, _("Too many sign-up attempts from your connection. Please try again in an hour.")
+        )
+        return render(
+            request, "accounts/signup.html", {"form": form, "refusal_code": "rate_limited"}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         try:
             result = account_signup(

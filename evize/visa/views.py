@@ -8,19 +8,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from evize.accounts.permissions import CHAMBER_ADMIN, ENGINEER, STAFF, VISA_OFFICER, role_required
-from evize.audit.context import client_ip
+from evize.core.ratelimit import too_many
 from evize.documents.downloads import blob_response
 
 from . import conf, selectors, services
@@ -38,17 +36,7 @@ def _wants_json(request) -> bool:
 
 
 def _rate_limited(request) -> bool:
-    limit = conf.verify_rate_limit()
-    if limit <= 0:
-        return False
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = f"evize:visa-verify:{client_ip(request) or 'unknown'}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > limit
+    return too_many(request, "visa-verify", limit=conf.verify_rate_limit(), window=60)
 
 
 def _too_many(request) -> HttpResponse:

@@ -284,3 +284,28 @@ def test_mask_email():
     assert mask_email("ayse.yilmaz@example.org") == "a***@example.org"
     assert mask_email("a@example.org") == "a***@example.org"
     assert mask_email("bozuk") == "***"
+
+
+def test_signup_attempts_are_limited_per_connection(client, settings, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.EVIZE_SIGNUP_RATE_LIMIT = 3
+    for _ in range(3):  # guesses at a national ID: refused one by one, but still answered
+        response = post_signup(client, sicil_no="99999", national_id=make_tckn())
+        assert response.status_code == 200
+    member = MemberFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_signup(client, member)
+    assert response.status_code == 429
+    assert "çok fazla kayıt denemesi yapıldı" in response.content.decode()
+    assert_nothing_created()
+    # Another connection is not affected.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SIGNUP,
+            {"sicil_no": member.sicil_no, "national_id": member.national_id, "language": "tr"},
+            REMOTE_ADDR="192.0.2.7",
+        )
+    assert response.status_code == 302
+    cache.clear()
