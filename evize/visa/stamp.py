@@ -13,9 +13,16 @@ verification URL (pyHanko's QRStampStyle, a TrueType font for Turkish glyphs).
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
-from pyhanko.pdf_utils import generic, layout
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -50,12 +57,51 @@ class StampText:
         }
 
 
+PDF_GLYPH_UNITS = 1000  # widths in a PDF font's /W array are in thousandths of the text size
+FONT_SIZE = 8
+
+
+@functools.lru_cache(maxsize=4)
+def font_for_pdf(font_path: str) -> str:
+    """`font_path`, or a copy scaled to 1000 units per em. pyHanko writes the glyph widths in the
+    font's own units; with a 2048-unit TrueType font (DejaVu, Liberation …) every advance would be
+    twice too wide and the stamp's text would spread out of its box."""
+    data = Path(font_path).read_bytes()
+    font = TTFont(font_path)
+    if font["head"].unitsPerEm == PDF_GLYPH_UNITS:
+        return font_path
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"evize-font-{digest}-{PDF_GLYPH_UNITS}.ttf"
+    if not target.exists():
+        scale_upem(font, PDF_GLYPH_UNITS)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(partial))
+        os.replace(partial, target)
+    return str(target)
+
+
 def stamp_style(font_path: str) -> QRStampStyle:
     return QRStampStyle(
         stamp_text=STAMP_TEXT,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font_path, font_size=8)),
+        text_box_style=TextBoxStyle(
+            font=GlyphAccumulatorFactory(font_for_pdf(font_path), font_size=FONT_SIZE),
+            font_size=FONT_SIZE,
+            leading=FONT_SIZE + 3,
+        ),
         border_width=2,
-        background=None,
+        # An opaque white ground: the drawing's lines under the stamp must not cross the text or
+        # the QR code (a title block usually sits in that corner).
+        background=content.RawContent(
+            b"1 g 0 0 %d %d re f" % (STAMP_WIDTH, STAMP_HEIGHT),
+            box=layout.BoxConstraints(width=STAMP_WIDTH, height=STAMP_HEIGHT),
+        ),
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(),
+            inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
+        ),
+        background_opacity=1.0,
     )
 
 
