@@ -7,6 +7,7 @@ EVIZE_STORAGE=s3, EMAIL_HOST (SMTP relay).
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -399,6 +400,10 @@ OTP_TOTP_ISSUER = env("EVIZE_OTP_ISSUER", "e-Vize İMO")
 # after which an application waiting for the office counts as overdue in the queue.
 EVIZE_NOTATION_LIMIT = env_int("EVIZE_NOTATION_LIMIT", 3)
 EVIZE_REVIEW_WORKING_DAYS = env_int("EVIZE_REVIEW_WORKING_DAYS", 10)
+# Public holidays (YYYY-MM-DD, comma-separated) that the review clock does not count, besides weekends.
+EVIZE_PUBLIC_HOLIDAYS = frozenset(
+    datetime.date.fromisoformat(day).isoformat() for day in env_list("EVIZE_PUBLIC_HOLIDAYS")
+)
 EVIZE_CHAMBER_NAME = env("EVIZE_CHAMBER_NAME", "K.T.M.M.O.B. İnşaat Mühendisleri Odası")
 # Visas (evize.visa): number format (str.format with {year} and {seq}), the stamp's TrueType font
 # (Turkish glyphs), and the public verification's rate limit (requests per client IP per minute).

@@ -30,13 +30,18 @@ QUEUE_STATUSES = (
 WAITING_FOR_OFFICE = (Status.REGISTERED, Status.IN_REVIEW)
 
 
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday, except the public holidays listed in EVIZE_PUBLIC_HOLIDAYS."""
+    return day.weekday() < 5 and day.isoformat() not in settings.EVIZE_PUBLIC_HOLIDAYS
+
+
 def working_days_ago(days: int, *, now: datetime.datetime | None = None) -> datetime.datetime:
-    """The moment `days` working days (Monday-Friday) before `now`."""
+    """The moment `days` working days before `now`."""
     moment = timezone.localtime(now or timezone.now())
     remaining = days
     while remaining > 0:
         moment -= datetime.timedelta(days=1)
-        if moment.weekday() < 5:
+        if is_working_day(moment.date()):
             remaining -= 1
     return moment
 
@@ -436,7 +441,7 @@ CLOCK_STATUSES = (
 
 
 def working_days_between(start: datetime.datetime, end: datetime.datetime) -> float:
-    """Working time (Monday-Friday, whole days of 24 hours, local time) from `start` to `end`, in days."""
+    """Working time (working days of 24 hours, local time) from `start` to `end`, in days."""
     if end <= start:
         return 0.0
     zone = timezone.get_current_timezone()
@@ -448,7 +453,7 @@ def working_days_between(start: datetime.datetime, end: datetime.datetime) -> fl
             moment.date() + datetime.timedelta(days=1), datetime.time.min, zone
         )
         day_end = min(midnight, end)
-        if moment.weekday() < 5:
+        if is_working_day(moment.date()):
             seconds += (day_end - moment).total_seconds()
         moment = day_end
     return seconds / 86400

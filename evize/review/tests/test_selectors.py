@@ -6,7 +6,13 @@ from django.utils import timezone
 from evize.applications.models import Round, Status
 from evize.applications.workflow import transition
 from evize.audit.models import AuditEvent
-from evize.review.selectors import office_dashboard, round_changes, snapshot_diff, working_days_ago
+from evize.review.selectors import (
+    office_dashboard,
+    round_changes,
+    snapshot_diff,
+    working_days_ago,
+    working_days_between,
+)
 
 
 def test_snapshot_diff_finds_changed_added_and_removed_values():
@@ -38,6 +44,17 @@ def test_snapshot_diff_finds_changed_added_and_removed_values():
 def test_working_days_skip_weekends():
     monday = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=timezone.get_current_timezone())
     assert working_days_ago(1, now=monday).weekday() == 4  # the Friday before
+
+
+def test_public_holidays_are_not_working_days(settings):
+    zone = timezone.get_current_timezone()
+    monday = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=zone)
+    friday_evening = datetime.datetime(2026, 11, 27, 18, 0, tzinfo=zone)
+    settings.EVIZE_PUBLIC_HOLIDAYS = frozenset()
+    assert working_days_between(friday_evening, monday) == pytest.approx(6 / 24 + 10 / 24)
+    settings.EVIZE_PUBLIC_HOLIDAYS = frozenset({"2026-11-27"})  # that Friday is a holiday
+    assert working_days_between(friday_evening, monday) == pytest.approx(10 / 24)
+    assert working_days_ago(1, now=monday).date() == datetime.date(2026, 11, 26)  # the Thursday
 
 
 @pytest.mark.django_db
