@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from evize.audit.services import audit_record
+
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import User
 from .services import user_add, user_set_role, user_update
@@ -70,3 +72,16 @@ class EvizeUserAdmin(UserAdmin):
         user_update(actor=request.user, user=obj, fields=[f for f in changed if f != "role"])
         if "role" in changed:
             user_set_role(actor=request.user, user=obj, role=new_role)
+
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's "change password" page; a password set there is audited (never the password)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit_record(
+                actor=request.user,
+                action="evize.account.password_set_by_admin",
+                target=user,
+                data={"usable": user.has_usable_password()},
+            )
+        return response

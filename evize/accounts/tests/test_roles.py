@@ -174,3 +174,21 @@ def test_staff_and_anonymous_cannot_apply():
     assert engineer_can_apply(UserFactory(clerk=True))[0] is False
     assert engineer_can_apply(AnonymousUser())[0] is False
     assert engineer_can_apply(None)[0] is False
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(staff_client):
+    admin_user = UserFactory(chamber_admin=True)
+    client = staff_client(admin_user)
+    clerk = UserFactory(clerk=True)
+    url = f"/yonetim/accounts/user/{clerk.pk}/password/"
+    password = "Yepyeni-Parola-2026"
+    refused = client.post(url, {"password1": password, "password2": "baska", "usable_password": "true"})
+    assert refused.status_code == 200
+    assert not AuditEvent.objects.filter(action="evize.account.password_set_by_admin").exists()
+    response = client.post(url, {"password1": password, "password2": password, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    clerk.refresh_from_db()
+    assert clerk.check_password(password)
+    event = AuditEvent.objects.get(action="evize.account.password_set_by_admin")
+    assert event.actor_id == admin_user.pk and event.object_id == str(clerk.pk)
+    assert password not in str(event.data)
