@@ -762,7 +762,8 @@ def _send_notation(spec: DemoApplication, application: Application) -> None:
             text=texts[1],
             document=statik,
         )
-    notation_send(actor=reviewer, application=application)
+    # The cancelled demo application reaches the limit: the office confirms, as on the page.
+    notation_send(actor=reviewer, application=application, confirm_cancel=True)
 
 
 def _correct(spec: DemoApplication, application: Application) -> None:

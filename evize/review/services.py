@@ -275,6 +275,22 @@ def checklist_set(*, actor, application: Application, item: ChecklistItem, check
         )
 
 
+def checklist_save(*, actor, application: Application, checked_ids: set[int]) -> None:
+    """The checklist form: tick exactly the items in `checked_ids` (each change audited)."""
+    with transaction.atomic():
+        app = _lock(application)
+        _require_reviewer(actor, app)
+        _require_in_review(app)
+        current = set(
+            ChecklistCheck.objects.filter(application=app, round=current_round(app)).values_list(
+                "item_id", flat=True
+            )
+        )
+        for item in checklist_items(app):
+            if (item.pk in checked_ids) != (item.pk in current):
+                checklist_set(actor=actor, application=app, item=item, checked=item.pk in checked_ids)
+
+
 def checklist_missing(application: Application) -> list[ChecklistItem]:
     round_ = current_round(application)
     done = set(
@@ -384,7 +400,7 @@ def _engineer_recipients(app: Application):
         yield user, (engineer.email or None)
 
 
-def notation_send(*, actor, application: Application) -> Notation:
+def notation_send(*, actor, application: Application, confirm_cancel: bool = False) -> Notation:
     """Send the unresolved notes to the engineers (notlama n of the limit): a notes PDF and an
     annotated project are made and attached, the application goes back to the engineers. The
     notation that reaches the limit cancels the application instead."""
@@ -405,6 +421,10 @@ def notation_send(*, actor, application: Application) -> Notation:
             raise ReviewError(_("There are no open notes to send."))
         number = app.notation_count + 1
         cancels = number >= limit
+        if cancels and not confirm_cancel:
+            raise ReviewError(
+                _("This notation cancels the application: tick the confirmation box to send it.")
+            )
         notation = Notation.objects.create(
             application=app, number=number, round=current_round(app), sent_by=actor, cancelled=cancels
         )

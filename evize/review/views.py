@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +17,7 @@ from evize.applications.selectors import application_with_sections, is_engineer_
 from evize.catalog.models import District, WorkType
 from evize.documents.downloads import blob_response
 from evize.documents.selectors import current_documents
+from evize.documents.spool import spooled_upload
 from evize.signatures.selectors import signing_rounds
 
 from . import selectors, services
@@ -204,30 +201,27 @@ def note_save(request, pk, note_pk=None):
     return render(request, "review/workspace.html", context, status=422)
 
 
-@require_POST
-@role_required(CONTROL_ENGINEER)
-def note_delete(request, pk, note_pk):
+def _note_action(request, pk, note_pk, action, done: str):
     application = _office_application(request.user, pk)
     note = get_object_or_404(Note, pk=note_pk, application=application)
     try:
-        services.note_delete(actor=request.user, note=note)
-        messages.success(request, _("Note deleted."))
+        action(actor=request.user, note=note)
+        messages.success(request, done)
     except ReviewError as exc:
         messages.error(request, exc.message)
     return _back(application)
+
+
+@require_POST
+@role_required(CONTROL_ENGINEER)
+def note_delete(request, pk, note_pk):
+    return _note_action(request, pk, note_pk, services.note_delete, _("Note deleted."))
 
 
 @require_POST
 @role_required(CONTROL_ENGINEER)
 def note_resolve(request, pk, note_pk):
-    application = _office_application(request.user, pk)
-    note = get_object_or_404(Note, pk=note_pk, application=application)
-    try:
-        services.note_resolve(actor=request.user, note=note)
-        messages.success(request, _("Note marked resolved."))
-    except ReviewError as exc:
-        messages.error(request, exc.message)
-    return _back(application)
+    return _note_action(request, pk, note_pk, services.note_resolve, _("Note marked resolved."))
 
 
 @require_POST
@@ -236,17 +230,7 @@ def checklist(request, pk):
     application = _office_application(request.user, pk)
     wanted = {int(v) for v in request.POST.getlist("item") if v.isdigit()}
     try:
-        items = services.checklist_items(application)
-        checked = set(
-            ChecklistCheck.objects.filter(
-                application=application, round=services.current_round(application)
-            ).values_list("item_id", flat=True)
-        )
-        for item in items:
-            if (item.pk in wanted) != (item.pk in checked):
-                services.checklist_set(
-                    actor=request.user, application=application, item=item, checked=item.pk in wanted
-                )
+        services.checklist_save(actor=request.user, application=application, checked_ids=wanted)
         messages.success(request, _("Checklist saved."))
     except ReviewError as exc:
         messages.error(request, exc.message)
@@ -258,14 +242,10 @@ def checklist(request, pk):
 def notation_send(request, pk):
     application = _office_application(request.user, pk)
     limit = services.notation_limit()
-    if application.notation_count + 1 >= limit and request.POST.get("confirm") != "1":
-        messages.error(
-            request,
-            _("This notation cancels the application: tick the confirmation box to send it."),
-        )
-        return _back(application)
     try:
-        notation = services.notation_send(actor=request.user, application=application)
+        notation = services.notation_send(
+            actor=request.user, application=application, confirm_cancel=request.POST.get("confirm") == "1"
+        )
     except ReviewError as exc:
         messages.error(request, exc.message)
         return _back(application)
@@ -324,15 +304,11 @@ def annotated_upload(request, pk):
     if upload is None or not upload.size:
         messages.error(request, _("Choose the annotated PDF file."))
         return redirect(f"{reverse('review:workspace', args=[application.pk])}#annotated")
-    tmp_dir = Path(settings.EVIZE_UPLOAD_TMP_DIR)
-    tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".pdf", delete=False) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
     try:
-        saved = services.annotated_upload_add(
-            actor=request.user, application=application, path=Path(tmp.name), file_name=upload.name
-        )
+        with spooled_upload(upload) as path:
+            saved = services.annotated_upload_add(
+                actor=request.user, application=application, path=path, file_name=upload.name
+            )
         messages.success(
             request,
             _("Annotated project uploaded (%(count)s annotations); it will be sent with the notes.")

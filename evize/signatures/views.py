@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from evize.accounts.permissions import ENGINEER, STAFF, role_required
 from evize.documents.downloads import content_disposition
 from evize.documents.selectors import application_for_user, is_engineer_of
+from evize.documents.spool import spooled_upload
 
 from . import conf, files, selectors, services
 from .base import ProtocolError, SigningOutcome
@@ -129,14 +128,9 @@ def file_upload(request, pk):
     if upload.size > settings.EVIZE_UPLOAD_MAX_BYTES:
         messages.error(request, _("The file is too large."))
         return redirect(back)
-    tmp_dir = Path(settings.EVIZE_UPLOAD_TMP_DIR)
-    tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".pdf") as tmp:
-        for chunk in upload.chunks(1024 * 1024):
-            tmp.write(chunk)
-        tmp.flush()
+    with spooled_upload(upload) as path:
         try:
-            services.signed_upload_accept(actor=request.user, round_file=round_file, path=Path(tmp.name))
+            services.signed_upload_accept(actor=request.user, round_file=round_file, path=path)
         except Refused as refusal:
             messages.error(
                 request,

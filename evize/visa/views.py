@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from evize.accounts.permissions import CHAMBER_ADMIN, ENGINEER, STAFF, VISA_OFFICER, role_required
 from evize.core.ratelimit import too_many
 from evize.documents.downloads import blob_response
+from evize.documents.spool import spooled_upload
 
 from . import conf, selectors, services
 from .forms import RevokeForm, VerifyForm
@@ -74,13 +71,8 @@ def verify(request):
         if _wants_json(request):
             return JsonResponse({"error": "too_large", "message": message}, status=413)
         return render(request, "visa/verify.html", {"form": form, "error": message}, status=413)
-    tmp_dir = Path(settings.EVIZE_UPLOAD_TMP_DIR)
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".pdf") as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        result = selectors.verify_file(Path(tmp.name))
+    with spooled_upload(upload) as path:
+        result = selectors.verify_file(path)
     if _wants_json(request):
         return JsonResponse(result)
     return render(request, "visa/verify_file.html", {"result": result, "file_name": upload.name})
@@ -162,8 +154,6 @@ def office_revoke(request, pk: int):
         services.visa_revoke(actor=request.user, visa=visa, reason=form.cleaned_data["reason"])
     except services.VisaError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied:
-        raise
     else:
         messages.success(request, _("Visa %(number)s has been revoked.") % {"number": visa.number})
     return redirect("visa:office_detail", pk=visa.pk)

@@ -142,6 +142,19 @@ def fill_form_sections(page) -> None:
     dialog.get_by_label("Malik").fill("Hüseyin Çelik")
     save_close(page, dialog, "title_deeds", "K-1001")
 
+    fill_project_and_material_steps(page)
+    fill_structural_steps(page)
+
+    page.get_by_role("textbox", name="İnşaat toplam maliyeti (TL)").fill("2.450.000,00")
+    expect(page.locator("#status-construction_cost")).to_contain_text("Kaydedildi")
+    page.get_by_label("Proje ücreti tipi").select_option(label="Asgari ücret tarifesine göre (tam ücret)")
+    expect(page.locator("#status-fee_type")).to_contain_text("Kaydedildi")
+    page.get_by_role("textbox", name="Notlar").fill("Statik hesaplar ektedir.")
+    expect(page.locator("#status-note_to_office")).to_contain_text("Kaydedildi")
+
+
+def fill_project_and_material_steps(page) -> None:
+    """Steps 7-9: Proje Bilgileri, two subjects adding up to the total area, Malzeme Bilgileri."""
     dialog = open_dialog(page, "project_records")
     dialog.get_by_label("Proje türü").select_option(label="Betonarme statik proje")
     dialog.get_by_label("Açıklama").fill("4 katlı konut, statik proje")
@@ -166,15 +179,6 @@ def fill_form_sections(page) -> None:
     dialog.get_by_label("Beton sınıfı").select_option(label="C30/37")
     dialog.get_by_label("Donatı çeliği").select_option(label="B420C")
     save_close(page, dialog, "materials", "C30/37")
-
-    fill_structural_steps(page)
-
-    page.get_by_role("textbox", name="İnşaat toplam maliyeti (TL)").fill("2.450.000,00")
-    expect(page.locator("#status-construction_cost")).to_contain_text("Kaydedildi")
-    page.get_by_label("Proje ücreti tipi").select_option(label="Asgari ücret tarifesine göre (tam ücret)")
-    expect(page.locator("#status-fee_type")).to_contain_text("Kaydedildi")
-    page.get_by_role("textbox", name="Notlar").fill("Statik hesaplar ektedir.")
-    expect(page.locator("#status-note_to_office")).to_contain_text("Kaydedildi")
 
 
 def fill_structural_steps(page) -> None:

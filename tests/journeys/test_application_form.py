@@ -14,7 +14,14 @@ from evize.applications.models import Application, Status
 from evize.applications.tests.helpers import attach_required_documents
 from evize.registry.tests.factories import MemberFactory, make_tckn
 from tests.journeys.conftest import SCREENSHOTS
-from tests.journeys.helpers import choose, fill_structural_steps, open_dialog, save_close, settle
+from tests.journeys.helpers import (
+    choose,
+    fill_project_and_material_steps,
+    fill_structural_steps,
+    open_dialog,
+    save_close,
+    settle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,33 +115,8 @@ def test_fill_leave_return_and_save(page, shot):
         else:
             save_close(page, dialog, "title_deeds", "K-1002")
 
-    # Step 7: Proje Bilgileri.
-    dialog = open_dialog(page, "project_records")
-    dialog.get_by_label("Proje türü").select_option(label="Betonarme statik proje")
-    dialog.get_by_label("Açıklama").fill("4 katlı konut, statik proje")
-    dialog.get_by_label("Pafta sayısı").fill("14")
-    dialog.get_by_label("Mimar").fill("Özlem Güneş")
-    save_close(page, dialog, "project_records", "Betonarme statik proje")
-
-    # Step 8: two project subjects whose areas add up to the total construction area.
-    for characteristic, purpose, floors, area, units in (
-        ("Apartman (çok katlı konut)", "Konut", "4", "1.000,50", "8"),
-        ("Apartman (çok katlı konut)", "Otopark / garaj", "1", "250", "0"),
-    ):
-        dialog = open_dialog(page, "subjects")
-        dialog.get_by_label("Yapı özelliği").select_option(label=characteristic)
-        dialog.get_by_label("Kullanım amacı").select_option(label=purpose)
-        dialog.get_by_label("Kat sayısı").fill(floors)
-        dialog.get_by_label("Alan").fill(area)
-        dialog.get_by_label("Bağımsız bölüm sayısı").fill(units)
-        save_close(page, dialog, "subjects", purpose)
-
-    # Step 9: Malzeme Bilgileri; step 10: Mevcut Malzeme Bilgileri.
-    dialog = open_dialog(page, "materials")
-    dialog.get_by_label("Taşıyıcı eleman").select_option(label="Tüm taşıyıcı elemanlar")
-    dialog.get_by_label("Beton sınıfı").select_option(label="C30/37")
-    dialog.get_by_label("Donatı çeliği").select_option(label="B420C")
-    save_close(page, dialog, "materials", "C30/37")
+    # Steps 7-9 (as the journey helpers fill them); step 10: Mevcut Malzeme Bilgileri.
+    fill_project_and_material_steps(page)
     dialog = open_dialog(page, "existing_materials")
     dialog.get_by_label("Taşıyıcı eleman").select_option(label="Temel")
     dialog.get_by_label("Ölçülen beton dayanımı").fill("abc")

@@ -173,8 +173,13 @@ def test_third_notation_cancels_and_emails_the_cancellation(
     notation_send(actor=reviewer, application=review_app)  # the unresolved note carries forward
     _resubmit(review_app)
     mail.outbox.clear()
+    with pytest.raises(ReviewError), django_capture_on_commit_callbacks(execute=True):
+        notation_send(actor=reviewer, application=review_app)  # not confirmed: refused, nothing sent
+    review_app.refresh_from_db()
+    assert review_app.status == Status.IN_REVIEW and review_app.notation_count == 2
+    assert Notation.objects.filter(application=review_app).count() == 2 and mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        third = notation_send(actor=reviewer, application=review_app)
+        third = notation_send(actor=reviewer, application=review_app, confirm_cancel=True)
     review_app.refresh_from_db()
     assert third.number == 3 and third.cancelled
     assert review_app.status == Status.CANCELLED and review_app.notation_count == 3
@@ -215,3 +220,24 @@ def test_engineer_answers_a_sent_note(review_app, reviewer, engineer_user):
     note_answer(actor=engineer_user, note=note, text="Düzelttik")
     note.refresh_from_db()
     assert note.status == Note.State.ANSWERED and note.answer == "Düzelttik" and note.answered_at
+
+
+def test_checklist_save_ticks_exactly_the_given_items(review_app, reviewer, clerk):
+    from evize.review.services import checklist_save
+
+    first = ChecklistItem.objects.create(text="Zemin etüdü uygun", work_type=review_app.work_type)
+    second = ChecklistItem.objects.create(text="Statik hesap tam", work_type=review_app.work_type)
+    checklist_save(actor=reviewer, application=review_app, checked_ids={first.pk, second.pk})
+    checklist_save(actor=reviewer, application=review_app, checked_ids={second.pk, 999999})
+    assert set(ChecklistCheck.objects.filter(application=review_app).values_list("item_id", flat=True)) == {
+        second.pk
+    }
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="evize.review.checklist_").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions.count("evize.review.checklist_checked") == 2
+    assert actions.count("evize.review.checklist_unchecked") == 1
+    with pytest.raises(ReviewError):  # only the assigned control engineer
+        checklist_save(actor=clerk, application=review_app, checked_ids={first.pk})

@@ -12,6 +12,7 @@ from evize_signer.agent import SigningAgent
 from evize_signer.prompt import CallbackPrompt
 from evize_signer.tokens import Pkcs12Token
 
+from evize.accounts.tests.factories import UserFactory
 from evize.applications.models import Status
 from evize.documents.tests.pdfs import make_pdf
 from evize.visa import services
@@ -68,6 +69,9 @@ def test_officer_signs_a_batch_through_the_signer_agent(
     assert signing.state == VisaSigning.State.COMPLETED
     status = office.get(f"/vize/imza/{signing.pk}/")
     assert status.status_code == 200 and status["HX-Redirect"] == "/vize/"
+    # Another officer cannot watch (or learn of) this officer's signing session.
+    other = staff_client(UserFactory(visa_officer=True))
+    assert other.get(f"/vize/imza/{signing.pk}/").status_code == 404
     # The token is single-use.
     again = agent.sign(launch["token"])
     assert again.state == "refused"
